@@ -1,0 +1,40 @@
+// A kernel set: one implementation of the convolution ops under test, chosen at run time.
+// The suites, tools and benchmarks talk to kernels only through this interface.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "conf/conv_case.h"
+#include "ref/quant.h"
+
+namespace conf {
+
+struct RunOutcome {
+  std::string status = "ok";                  // "ok" or the implementation's status name
+  std::string message;                        // what a refusal means
+  std::string path;                           // the dispatch path that ran
+  std::vector<int8_t> output;                 // NHWC
+  std::vector<std::string> integrity_errors;  // guard bytes written, inputs modified
+  bool ok() const { return status == "ok" && integrity_errors.empty(); }
+};
+
+// A defect a case itself cannot express, applied to a call for negative tests: a NULL
+// pointer or a scratch buffer one byte short.
+enum class Defect { none, null_input, null_filter, null_output, null_multiplier, null_shift, null_scratch, short_scratch };
+const char* defect_name(Defect defect);
+
+class KernelSet {
+ public:
+  virtual ~KernelSet() = default;
+  virtual std::string name() const = 0;
+  // The requantization rounding the implementation promises; the reference is run in it.
+  virtual ref::Rounding rounding() const = 0;
+  virtual RunOutcome run(const ConvCase& c) const = 0;
+};
+
+// The naive reference as a kernel set (for the tools and for self-checks of the harness).
+std::unique_ptr<KernelSet> make_reference_kernel_set(ref::Rounding rounding);
+
+}  // namespace conf

@@ -1,0 +1,48 @@
+// What every test executable of the suite shares: the seed and case budget of the run,
+// replay commands, per-test records for the summary, and the checks properties call.
+//
+// Environment
+//   RC_PARAMS                     rapidcheck's own settings; a seed given here wins
+//   CONFORMANCE_SEED              seed of the run when RC_PARAMS has none (default: random)
+//   CONFORMANCE_CASES             generated cases per property (default: the suite's budget)
+//   CONFORMANCE_RESULTS_DIR       where per-test records for the summary go (default: none)
+//   CONFORMANCE_COUNTEREXAMPLE_DIR where failing cases are written as golden files
+//                                 (default: ./counterexamples)
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "conf/compare.h"
+#include "conf/conv_case.h"
+#include "conf/kernel_set.h"
+
+namespace conf::testing {
+
+// Sets RC_PARAMS (seed, max_success) before rapidcheck reads it, prints the seed, and
+// installs the listener that writes per-test records. Call before RUN_ALL_TESTS.
+void configure_run(int argc, char** argv, const std::string& suite, int default_cases);
+
+uint64_t run_seed();
+int cases_per_property();
+
+// A shell command that reruns the current test the same way (same seed and budget).
+std::string replay_command();
+
+// Counts one evaluated case of `family` that ran on `path`, for the summary.
+void record_case(const std::string& family, const std::string& path);
+
+// Writes a failing case as a golden file with the reference's expectation and returns a
+// line saying where it is and how to replay it on its own.
+std::string save_counterexample(const ConvCase& c, ref::Rounding rounding, const std::string& why);
+
+// The differential check: the kernel set's output equals the reference bit for bit (in the
+// kernel set's rounding), nothing outside the buffers changed. Fails the property with the
+// case, the differing coordinates, a counterexample file and the replay command.
+void check_matches_reference(const ConvCase& c, const KernelSet& kernels, const std::string& family);
+
+// A metamorphic check: two runs that must agree bit for bit.
+void check_same_output(const std::string& relation, const ConvCase& a, const RunOutcome& out_a, const ConvCase& b,
+                       const RunOutcome& out_b, ref::Rounding rounding);
+
+}  // namespace conf::testing

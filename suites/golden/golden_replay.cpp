@@ -1,0 +1,119 @@
+// Replays every golden case under golden/ (or $CONFORMANCE_GOLDEN_DIR, a folder or one
+// file) against the target kernels. Files are discovered at run time, one gtest test each,
+// so a new file runs with no code change and no rebuild. A malformed file fails its own
+// test with the file and JSON path; the others still run.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "conf/golden.h"
+#include "conf/property_run.h"
+#include "conf/recipe.h"
+#include "conf/target_kernels.h"
+
+namespace {
+
+bool status_allowed(const std::string& status, const std::string& alternatives) {
+  std::stringstream list(alternatives);
+  for (std::string one; std::getline(list, one, '|');) {
+    if (one == status) return true;
+  }
+  return false;
+}
+
+std::string replay_hint(const std::string& file) {
+  return "\nreplay: CONFORMANCE_GOLDEN_DIR='" + file + "' " + conf::testing::replay_command();
+}
+
+void replay(const std::string& file) {
+  conf::GoldenCase g;
+  try {
+    g = conf::load_golden(file);
+  } catch (const conf::GoldenError& e) {
+    FAIL() << "malformed golden case: " << e.what();
+  }
+  const conf::ConvCase& c = g.conv;
+  if (g.expected_status != "ok") {
+    const auto out = conf::run_target(c);
+    conf::testing::record_case("golden (refusals)", out.path);
+    EXPECT_TRUE(status_allowed(out.status, g.expected_status))
+        << g.name << ": expected status " << g.expected_status << ", got " << out.status << "\ncase: " << describe(c)
+        << replay_hint(file);
+    for (const auto& e : out.integrity_errors) ADD_FAILURE() << g.name << ": " << e;
+    return;
+  }
+  if (g.rounding != conf::target_rounding()) {
+    GTEST_SKIP() << g.name << " expects " << ref::rounding_name(g.rounding) << " rounding; these kernels are built with "
+                 << ref::rounding_name(conf::target_rounding()) << " (run golden_replay_" << ref::rounding_name(g.rounding)
+                 << ")";
+  }
+
+  // The stored expectation must still be what the reference computes: a changed reference
+  // or an edited file shows up here, before any kernel runs.
+  const ref::QuantizedConvResult expected = conf::reference_result(c, g.rounding);
+  ASSERT_TRUE(expected.domain.ok()) << g.name << ": " << expected.domain.describe();
+  if (g.has_expected_output) {
+    const auto self = conf::compare_outputs(c, g.expected_output, expected, conf::Compliance{});
+    ASSERT_TRUE(self.pass()) << g.name << ": the stored output no longer matches the reference:\n" << self.describe();
+  }
+  if (!g.expected_checksum.empty()) {
+    ASSERT_EQ(conf::checksum(expected.output.data()), g.expected_checksum)
+        << g.name << ": the reference output's checksum changed (generator recipe or reference changed)";
+  }
+
+  const auto out = conf::run_target(c);
+  conf::testing::record_case("golden", out.path);
+  ASSERT_EQ(out.status, "ok") << g.name << ": " << out.message << "\ncase: " << describe(c) << replay_hint(file);
+  for (const auto& e : out.integrity_errors) ADD_FAILURE() << g.name << ": " << e;
+  const auto report = conf::compare_outputs(c, out.output, expected, g.compliance);
+  EXPECT_TRUE(report.pass()) << g.name << " (" << conf::to_string(g.compliance) << ", path " << out.path << "): "
+                             << report.describe() << "\ncase: " << describe(c) << replay_hint(file);
+}
+
+std::string test_name(const std::string& root, const std::string& file) {
+  std::string name = std::filesystem::relative(file, root).replace_extension().string();
+  if (name.empty() || name == ".") name = std::filesystem::path(file).stem().string();
+  for (char& ch : name) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_') ch = '_';
+  }
+  return name;
+}
+
+class GoldenTest : public ::testing::Test {
+ public:
+  explicit GoldenTest(std::string file) : file_(std::move(file)) {}
+  void TestBody() override { replay(file_); }
+
+ private:
+  std::string file_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  conf::testing::configure_run(argc, argv, CONFORMANCE_SUITE_NAME, 1);
+  const std::string root = conf::golden_dir();
+  std::vector<std::string> files;
+  if (std::filesystem::is_regular_file(root)) {
+    files.push_back(root);
+  } else {
+    try {
+      files = conf::list_golden_files(root);
+    } catch (const std::exception& e) {
+      std::cerr << e.what() << " (set CONFORMANCE_GOLDEN_DIR to a folder or a file)\n";
+      return 2;
+    }
+  }
+  if (files.empty()) {
+    std::cerr << "no golden cases under " << root << "\n";
+    return 2;
+  }
+  const std::string base = std::filesystem::is_regular_file(root) ? std::filesystem::path(root).parent_path().string() : root;
+  for (const std::string& file : files) {
+    ::testing::RegisterTest("Golden", test_name(base, file).c_str(), nullptr, file.c_str(), __FILE__, __LINE__,
+                            [file]() -> ::testing::Test* { return new GoldenTest(file); });
+  }
+  return RUN_ALL_TESTS();
+}

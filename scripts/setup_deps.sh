@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the suite builds with, when any is missing. Needs root for
+# the install; does nothing (and needs nothing) when everything is present.
+set -euo pipefail
+
+packages=(cmake ninja-build g++ binutils googletest libgtest-dev libgmock-dev librapidcheck-dev
+          nlohmann-json3-dev libbenchmark-dev)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "[setup] all packages present"
+  exit 0
+fi
+echo "[setup] installing: ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "[setup] not root: run  sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

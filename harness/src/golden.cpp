@@ -23,6 +23,8 @@ using json = nlohmann::ordered_json;
 
 constexpr int64_t kMaxDimension = 4096;
 constexpr int64_t kMaxTensorElements = int64_t{1} << 24;
+// Multiply-accumulates a case may ask of the reference (seconds, not hours).
+constexpr double kMaxMacs = 4294967296.0;
 
 // Reads fields while keeping the JSON path, so every error names the field it is about.
 class Reader {
@@ -248,6 +250,8 @@ GoldenCase parse_golden(const json& doc, const std::string& file) {
       r.fail(gp, std::string("inconsistent case for status ok: ") + e.what());
     }
     if (c.out_h() < 1 || c.out_w() < 1) r.fail(gp, "the geometry gives an empty output");
+    const double macs = static_cast<double>(c.output_elements()) * c.kernel_h * c.kernel_w * c.weight_in_channels();
+    if (macs > kMaxMacs) r.fail(gp, "the case needs " + std::to_string(macs) + " multiply-accumulates, more than 2^32");
     if (const json* out = r.optional(expected, "output")) {
       const std::string out_layout = r.string(*out, ep + "/output", "layout");
       g.expected_output = narrow<int8_t>(r.integers(r.member(*out, ep + "/output", "values"), ep + "/output/values",

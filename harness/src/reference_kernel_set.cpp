@@ -1,8 +1,17 @@
+#include <sstream>
 #include <stdexcept>
 
 #include "conf/kernel_set.h"
 
 namespace conf {
+
+bool status_matches(const std::string& status, const std::string& alternatives) {
+  std::stringstream list(alternatives);
+  for (std::string one; std::getline(list, one, '|');) {
+    if (one == status) return true;
+  }
+  return false;
+}
 
 const char* defect_name(Defect defect) {
   switch (defect) {

@@ -9,26 +9,27 @@ namespace conf {
 
 namespace {
 
-tk::ConvParams conv_params(const ConvCase& c) {
-  tk::ConvParams p{};
+// The fields conv and depthwise parameters share.
+template <class Params>
+Params common_params(const ConvCase& c) {
+  Params p{};
   p.input_offset = c.input_offset;
   p.output_offset = c.output_offset;
   p.stride = {c.stride_h, c.stride_w};
   p.padding = {c.pad_top, c.pad_left};
   p.dilation = {c.dilation_h, c.dilation_w};
   p.activation = {c.activation_min, c.activation_max};
+  return p;
+}
+
+tk::ConvParams conv_params(const ConvCase& c) {
+  auto p = common_params<tk::ConvParams>(c);
   p.groups = c.groups;
   return p;
 }
 
 tk::DepthwiseParams depthwise_params(const ConvCase& c) {
-  tk::DepthwiseParams p{};
-  p.input_offset = c.input_offset;
-  p.output_offset = c.output_offset;
-  p.stride = {c.stride_h, c.stride_w};
-  p.padding = {c.pad_top, c.pad_left};
-  p.dilation = {c.dilation_h, c.dilation_w};
-  p.activation = {c.activation_min, c.activation_max};
+  auto p = common_params<tk::DepthwiseParams>(c);
   p.depth_multiplier = c.depth_multiplier;
   return p;
 }

@@ -164,6 +164,14 @@ TEST(Golden, MalformedFilesNameTheFieldAndNeverCrash) {
       {"/expected", [](ordered_json& d) { d["expected"] = {{"status", "ok"}}; }},
       {"/geometry", [](ordered_json& d) { d["geometry"]["stride_hw"] = {0, 1}; }},
       {"", [](ordered_json& d) { d = ordered_json::array(); }},
+      // Small tensors, an enormous amount of work: refused before the reference runs.
+      {"/geometry", [](ordered_json& d) {
+         d["geometry"]["input_hw"] = {2048, 2048};
+         d["geometry"]["padding_tblr"] = {4000, 4000, 4000, 4000};
+         d["geometry"]["kernel_hw"] = {3, 3};
+         d["tensors"]["input"] = {{"layout", "NHWC"}, {"recipe", {{"seed", 1}, {"distribution", "uniform"}}}};
+         d["tensors"]["weight"] = {{"layout", "OHWI"}, {"recipe", {{"seed", 2}, {"distribution", "uniform"}}}};
+       }},
   };
   for (const Bad& bad : cases) {
     auto doc = valid_document();

@@ -20,6 +20,9 @@ struct RunOutcome {
   bool ok() const { return status == "ok" && integrity_errors.empty(); }
 };
 
+// Whether `status` is one of the '|'-separated names in `alternatives` ("bad_groups|bad_filter_dims").
+bool status_matches(const std::string& status, const std::string& alternatives);
+
 // A defect a case itself cannot express, applied to a call for negative tests: a NULL
 // pointer or a scratch buffer one byte short.
 enum class Defect { none, null_input, null_filter, null_output, null_multiplier, null_shift, null_scratch, short_scratch };

@@ -247,9 +247,9 @@ void draw_offsets_and_activation(ConvCase& c) {
   // Extreme zero points on purpose: offset 128 (zero point -128) is where int8 + offset
   // first needs nine bits.
   c.input_offset = *gen::weightedOneOf<int32_t>(
-      {{1, gen::element<int32_t>(-127, 128, 0)}, {4, toward_zero(-127, 128, false)}});
+      {{1, gen::element<int32_t>(0, -127, 128)}, {4, toward_zero(-127, 128, false)}});
   c.output_offset = *gen::weightedOneOf<int32_t>(
-      {{1, gen::element<int32_t>(-128, 127, 0)}, {4, toward_zero(-128, 127, false)}});
+      {{1, gen::element<int32_t>(0, -128, 127)}, {4, toward_zero(-128, 127, false)}});
   const auto tail = *gen::element(ref::ActivationTail::none, ref::ActivationTail::relu, ref::ActivationTail::relu6,
                                   ref::ActivationTail::hardtanh, ref::ActivationTail::hardsigmoid,
                                   ref::ActivationTail::clamp);

@@ -283,10 +283,9 @@ void draw_requantization(ConvCase& c) {
     // scales differ.
     const int32_t below = c.output_offset - c.activation_min, above = c.activation_max - c.output_offset;
     const double room = std::max(8, std::min(below, above) >= 8 ? std::min(below, above) : std::max(below, above));
-    const double half_range = room;
     const auto quarters = *gen::container<std::vector<int32_t>>(channels, full(-8, 2));
     std::vector<double> targets(channels);
-    for (size_t i = 0; i < channels; ++i) targets[i] = half_range * std::pow(2.0, quarters[i] / 4.0);
+    for (size_t i = 0; i < channels; ++i) targets[i] = room * std::pow(2.0, quarters[i] / 4.0);
     conf::assign_requant_for_peaks(c, peaks, targets);
     return;
   }

@@ -137,10 +137,10 @@ void configure_run(int argc, char** argv, const std::string& suite, int default_
 uint64_t run_seed() { return state().seed; }
 int cases_per_property() { return state().cases; }
 
-std::string replay_command() {
+std::string replay_command(const std::string& golden_dir) {
   const RunState& s = state();
   std::ostringstream cmd;
-  const std::string golden = env("CONFORMANCE_GOLDEN_DIR");
+  const std::string golden = golden_dir.empty() ? env("CONFORMANCE_GOLDEN_DIR") : golden_dir;
   if (!golden.empty()) cmd << "CONFORMANCE_GOLDEN_DIR=" << quoted(golden) << " ";
   cmd << "RC_PARAMS=\"seed=" << s.seed << " max_success=" << s.cases << "\" " << quoted(s.exe)
       << " --gtest_filter=" << quoted(current_test_name());

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <sstream>
 
 #include "conf/golden.h"
 #include "conf/property_run.h"
@@ -15,19 +14,14 @@
 namespace {
 
 // Replays this one file: the golden folder narrowed to the file, the same executable.
-std::string replay_hint(const std::string& file) {
-  std::string command = conf::testing::replay_command();
-  const std::string golden = "CONFORMANCE_GOLDEN_DIR=";
-  if (command.rfind(golden, 0) == 0) command = command.substr(command.find(' ') + 1);
-  return "\nreplay: " + golden + "'" + file + "' " + command;
-}
+std::string replay_hint(const std::string& file) { return "\nreplay: " + conf::testing::replay_command(file); }
 
 void replay(const std::string& file) {
   conf::GoldenCase g;
   try {
     g = conf::load_golden(file);
   } catch (const conf::GoldenError& e) {
-    FAIL() << "malformed golden case: " << e.what();
+    FAIL() << "malformed golden case: " << e.what() << replay_hint(file);
   }
   const conf::ConvCase& c = g.conv;
   if (g.expected_status != "ok") {
@@ -48,14 +42,16 @@ void replay(const std::string& file) {
   // The stored expectation must still be what the reference computes: a changed reference
   // or an edited file shows up here, before any kernel runs.
   const ref::QuantizedConvResult expected = conf::reference_result(c, g.rounding);
-  ASSERT_TRUE(expected.domain.ok()) << g.name << ": " << expected.domain.describe();
+  ASSERT_TRUE(expected.domain.ok()) << g.name << ": " << expected.domain.describe() << replay_hint(file);
   if (g.has_expected_output) {
     const auto self = conf::compare_outputs(c, g.expected_output, expected, conf::Compliance{});
-    ASSERT_TRUE(self.pass()) << g.name << ": the stored output no longer matches the reference:\n" << self.describe();
+    ASSERT_TRUE(self.pass()) << g.name << ": the stored output no longer matches the reference:\n"
+                             << self.describe() << replay_hint(file);
   }
   if (!g.expected_checksum.empty()) {
     ASSERT_EQ(conf::checksum(expected.output.data()), g.expected_checksum)
-        << g.name << ": the reference output's checksum changed (generator recipe or reference changed)";
+        << g.name << ": the reference output's checksum changed (generator recipe or reference changed)"
+        << replay_hint(file);
   }
 
   const auto out = conf::run_target(c);

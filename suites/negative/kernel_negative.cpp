@@ -3,8 +3,6 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include <sstream>
-
 #include "conf/property_run.h"
 #include "conf/target_kernels.h"
 #include "gens/conv_gen.h"

@@ -26,8 +26,9 @@ void configure_run(int argc, char** argv, const std::string& suite, int default_
 uint64_t run_seed();
 int cases_per_property();
 
-// A shell command that reruns the current test the same way (same seed and budget).
-std::string replay_command();
+// A shell command that reruns the current test the same way (same seed and budget);
+// golden_dir, when given, replaces the run's CONFORMANCE_GOLDEN_DIR (one golden file).
+std::string replay_command(const std::string& golden_dir = "");
 
 // Counts one evaluated case of `family` that ran on `path`, for the summary.
 void record_case(const std::string& family, const std::string& path);

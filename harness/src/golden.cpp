@@ -287,6 +287,19 @@ GoldenCase load_golden(const std::string& file) {
   return parse_golden(doc, file);
 }
 
+std::string golden_format_of(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) return "";
+  try {
+    const json document = json::parse(in);
+    return document.is_object() && document.contains("format") && document["format"].is_string()
+               ? document["format"].get<std::string>()
+               : "";
+  } catch (const json::exception&) {
+    return "";
+  }
+}
+
 std::vector<std::string> list_golden_files(const std::string& dir) {
   namespace fs = std::filesystem;
   if (!fs::is_directory(dir)) throw std::runtime_error("golden folder '" + dir + "' does not exist");

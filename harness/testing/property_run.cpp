@@ -11,6 +11,7 @@
 #include <map>
 #include <random>
 #include <sstream>
+#include <utility>
 
 #include "conf/golden.h"
 
@@ -152,7 +153,7 @@ void record_case(const std::string& family, const std::string& path) {
   if (!path.empty()) ++state().path_cases[path];
 }
 
-std::string save_counterexample(const ConvCase& c, ref::Rounding rounding, const std::string& why) {
+std::string counterexample_file(const std::string& file_name) {
   namespace fs = std::filesystem;
   std::string name = state().suite + "." + current_test_name();
   for (char& ch : name) {
@@ -160,22 +161,28 @@ std::string save_counterexample(const ConvCase& c, ref::Rounding rounding, const
   }
   const std::string base = env("CONFORMANCE_COUNTEREXAMPLE_DIR");
   const fs::path dir = fs::absolute(base.empty() ? fs::path("counterexamples") : fs::path(base)) / name;
-  const fs::path file = dir / "case.json";
+  fs::create_directories(dir);
+  const std::string file = (dir / file_name).string();
+  if (state().first_counterexample.empty()) state().first_counterexample = file;
+  return file;
+}
+
+std::string save_counterexample(const ConvCase& c, ref::Rounding rounding, const std::string& why) {
+  std::string file;
   try {
-    fs::create_directories(dir);
+    file = counterexample_file("case.json");
     GoldenMeta meta;
-    meta.name = "counterexample_" + name;
+    meta.name = "counterexample_" + std::filesystem::path(file).parent_path().filename().string();
     meta.description = why + " (seed " + std::to_string(state().seed) + ")";
     meta.tags = {"counterexample"};
     meta.rounding = rounding;
     auto doc = case_document(c, meta);
-    add_reference_expectation(doc, file.string());
-    write_json_atomically(file.string(), doc);
+    add_reference_expectation(doc, file);
+    write_json_atomically(file, doc);
   } catch (const std::exception& e) {
     return std::string("(could not write a counterexample file: ") + e.what() + ")";
   }
-  if (state().first_counterexample.empty()) state().first_counterexample = file.string();
-  return "counterexample: " + file.string() + " (replay it alone: CONFORMANCE_GOLDEN_DIR=" + quoted(file.string()) +
+  return "counterexample: " + file + " (replay it alone: CONFORMANCE_GOLDEN_DIR=" + quoted(std::as_const(file)) +
          " " + CONFORMANCE_GOLDEN_REPLAY_PREFIX + ref::rounding_name(rounding) + ")";
 }
 

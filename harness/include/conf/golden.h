@@ -53,6 +53,10 @@ GoldenCase load_golden(const std::string& file);
 // Every *.json under dir, recursively, sorted. Throws std::runtime_error when dir is missing.
 std::vector<std::string> list_golden_files(const std::string& dir);
 
+// The "format" field of a golden file, or "" when the file is not readable JSON with one.
+// Op cases and model graphs share golden/; each replay takes the files of its format.
+std::string golden_format_of(const std::string& file);
+
 // The folder of golden cases: $CONFORMANCE_GOLDEN_DIR if set, else the source tree's golden/.
 std::string golden_dir();
 

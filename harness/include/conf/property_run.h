@@ -33,6 +33,10 @@ std::string replay_command(const std::string& golden_dir = "");
 // Counts one evaluated case of `family` that ran on `path`, for the summary.
 void record_case(const std::string& family, const std::string& path);
 
+// A path for a counterexample file of the current test, in its own folder under
+// $CONFORMANCE_COUNTEREXAMPLE_DIR (default ./counterexamples); the folder is created.
+std::string counterexample_file(const std::string& file_name);
+
 // Writes a failing case as a golden file with the reference's expectation and returns a
 // line saying where it is and how to replay it on its own.
 std::string save_counterexample(const ConvCase& c, ref::Rounding rounding, const std::string& why);

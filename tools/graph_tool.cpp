@@ -1,0 +1,208 @@
+// graph_tool: the lowering loop from the command line.
+//
+//   graph_tool print FILE                       the graph and its op histogram
+//   graph_tool lower FILE OUT [--trace]         our pipeline; writes the lowered graph
+//   graph_tool check FILE [LOWERED] [--trace]   every lowering check: FILE through our pipeline,
+//                                               or FILE against LOWERED (an external pipeline's
+//                                               output); exits 1 when a check fails
+//   graph_tool write-models DIR [--size small|full]
+//                                               the golden model graphs, expectations included
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "conf/golden.h"
+#include "conf/target_kernels.h"
+#include "lower/checks.h"
+#include "lower/executor.h"
+#include "lower/golden_graph.h"
+#include "lower/graph_json.h"
+#include "lower/verifier.h"
+#include "models.h"
+
+namespace {
+
+const char* kUsage = R"(usage:
+  graph_tool print FILE
+  graph_tool lower FILE OUT [--trace]
+  graph_tool check FILE [LOWERED] [--trace]
+  graph_tool write-models DIR [--size small|full]
+FILE is a graph document ("conv-conformance-graph"); a golden graph's stored inputs are
+used, other graphs get seeded inputs. Checks run the target kernels against the reference.
+)";
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::cerr << "graph_tool: " << message << "\n" << kUsage;
+  std::exit(2);
+}
+
+struct Loaded {
+  lower::Graph graph;
+  lower::Inputs inputs;
+  conf::Compliance compliance = conf::parse_compliance("qtol:255");
+};
+
+Loaded load(const std::string& file) {
+  Loaded l;
+  nlohmann::ordered_json document;
+  {
+    std::ifstream in(file);
+    if (!in) throw conf::GoldenError(file, "", "cannot open the file");
+    try {
+      document = nlohmann::ordered_json::parse(in);
+    } catch (const std::exception& e) {
+      throw conf::GoldenError(file, "", std::string("not valid JSON: ") + e.what());
+    }
+  }
+  if (document.contains("inputs")) {
+    lower::GoldenGraph g = lower::load_golden_graph(file);
+    l.graph = std::move(g.graph);
+    l.inputs = std::move(g.inputs);
+    l.compliance = g.compliance;
+  } else {
+    l.graph = lower::graph_from_json(document, file);
+    l.inputs = lower::seeded_inputs(l.graph, 1);
+  }
+  lower::verify_or_throw(l.graph, "as loaded from " + file);
+  return l;
+}
+
+int print(const std::string& file) {
+  const Loaded l = load(file);
+  std::cout << lower::format_graph(l.graph) << "op histogram:\n" << lower::format_histogram(lower::op_histogram(l.graph));
+  return 0;
+}
+
+int lower_file(const std::string& file, const std::string& out, bool trace) {
+  const Loaded l = load(file);
+  lower::PassManagerOptions options;
+  options.trace = trace ? &std::cout : nullptr;
+  const lower::PassRun run = lower::run_passes(l.graph, lower::cortex_m_pipeline(), options);
+  conf::write_json_atomically(out, lower::graph_document(run.result));
+  std::cout << "wrote " << out << "\n" << lower::format_histogram(lower::op_histogram(run.result));
+  return 0;
+}
+
+int check(const std::string& file, const std::string& lowered_file, bool trace) {
+  const Loaded l = load(file);
+  const auto reference = conf::make_reference_kernel_set(conf::target_rounding());
+  const auto target = conf::make_target_kernel_set();
+  std::vector<lower::CheckReport> reports;
+  if (lowered_file.empty()) {
+    if (trace) {
+      lower::PassManagerOptions options;
+      options.trace = &std::cout;
+      lower::run_passes(l.graph, lower::cortex_m_pipeline(), options);
+    }
+    const lower::LoweringVerdict verdict =
+        lower::check_lowering(l.graph, l.inputs, lower::cortex_m_pipeline(), *reference, *target, l.compliance);
+    reports = verdict.reports;
+  } else {
+    const Loaded lowered = load(lowered_file);
+    reports.push_back(lower::kernel_sets_agree(lowered.graph, l.inputs, *target, *reference));
+    reports.push_back(lower::node_faithfulness(l.graph, lowered.graph, l.inputs, *target));
+    reports.push_back(lower::end_to_end(l.graph, lowered.graph, l.inputs, *target, l.compliance));
+  }
+  bool pass = true;
+  for (const auto& r : reports) {
+    std::cout << r.describe();
+    pass = pass && r.pass();
+  }
+  std::cout << (pass ? "PASS" : "FAIL") << "\n";
+  return pass ? 0 : 1;
+}
+
+std::vector<std::string> output_checksums(const lower::Graph& graph, const lower::Inputs& inputs, const conf::KernelSet& k) {
+  lower::ExecutionOptions options;
+  options.kernels = &k;
+  std::vector<std::string> sums;
+  for (const lower::Value& v : lower::execute(graph, inputs, options).outputs) sums.push_back(lower::value_checksum(v));
+  return sums;
+}
+
+// Writes one model with expectations: histograms from the model's architecture, checksums
+// of the original (reference semantics) and of the lowered graph run on the reference
+// kernels, written only when every check passes.
+int write_model(const std::string& dir, const std::string& stem, const lower::models::Model& model) {
+  const auto reference = conf::make_reference_kernel_set(conf::target_rounding());
+  const auto target = conf::make_target_kernel_set();
+  std::map<std::string, lower::DataRecipe> recipes;
+  uint64_t seed = 7;
+  for (const lower::Node* p : model.graph.placeholders()) {
+    lower::DataRecipe r;
+    r.seed = seed++;
+    r.scale = 1.0 / 16;
+    recipes[p->name] = r;
+  }
+  const conf::Compliance compliance = conf::parse_compliance(model.compliance);
+  nlohmann::ordered_json doc = lower::golden_graph_document(model.graph, model.description, model.tags, compliance, recipes);
+  const std::string file = (std::filesystem::path(dir) / (stem + ".json")).string();
+  lower::GoldenGraph g = [&] {
+    conf::write_json_atomically(file + ".tmp-check", doc);
+    auto loaded = lower::load_golden_graph(file + ".tmp-check");
+    std::filesystem::remove(file + ".tmp-check");
+    return loaded;
+  }();
+  const auto before = lower::structure(g.graph, model.histogram_before, "before lowering");
+  const lower::LoweringVerdict verdict = lower::check_lowering(g.graph, g.inputs, lower::cortex_m_pipeline(), *reference, *target, compliance);
+  const auto after = lower::structure(verdict.lowered, model.histogram_after, "after lowering");
+  std::cout << stem << ":\n" << before.describe() << after.describe() << verdict.describe();
+  if (!before.pass() || !after.pass() || !verdict.pass()) {
+    std::cerr << "graph_tool: " << stem << " fails its checks; not written\n";
+    return 1;
+  }
+  nlohmann::ordered_json expected;
+  expected["histogram_before"] = model.histogram_before;
+  expected["histogram_after"] = model.histogram_after;
+  if (!model.unchanged_by.empty()) expected["unchanged_by"] = model.unchanged_by;
+  expected["original_output_checksums"] = output_checksums(g.graph, g.inputs, *reference);
+  expected["lowered_output_checksums"] = output_checksums(verdict.lowered, g.inputs, *reference);
+  nlohmann::ordered_json ordered;
+  for (const auto& [key, value] : doc.items()) {
+    if (key == "graph") ordered["expected"] = expected;
+    ordered[key] = value;
+  }
+  conf::write_json_atomically(file, ordered);
+  std::cout << "wrote " << file << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::string(argv[1]) == "--help") {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  std::vector<std::string> positional;
+  bool trace = false;
+  std::string size = "small";
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--trace") trace = true;
+    else if (a == "--size" && i + 1 < argc) size = argv[++i];
+    else if (a.rfind("--", 0) == 0) usage_error("unknown option " + a);
+    else positional.push_back(a);
+  }
+  try {
+    if (command == "print" && positional.size() == 1) return print(positional[0]);
+    if (command == "lower" && positional.size() == 2) return lower_file(positional[0], positional[1], trace);
+    if (command == "check" && (positional.size() == 1 || positional.size() == 2)) {
+      return check(positional[0], positional.size() == 2 ? positional[1] : "", trace);
+    }
+    if (command == "write-models" && positional.size() == 1) {
+      if (size != "small" && size != "full") usage_error("--size is small or full");
+      std::filesystem::create_directories(positional[0]);
+      int status = 0;
+      const auto models = lower::models::all_models(size == "full" ? lower::models::Size::full : lower::models::Size::small);
+      for (const auto& [stem, model] : models) status |= write_model(positional[0], stem, model);
+      return status;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "graph_tool: " << e.what() << "\n";
+    return 1;
+  }
+  usage_error("bad arguments");
+}

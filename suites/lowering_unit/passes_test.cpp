@@ -618,6 +618,206 @@ TEST(FoldInverseClones, NotWhenTheCompositionIsNotTheIdentity) {
   EXPECT_EQ(json(run_pass(lower::fold_inverse_clones_pass(), g)), json(g));
 }
 
+// ---- annotate_dim_order ------------------------------------------------------------------------
+
+constexpr const char* kRelu = "aten.relu.default";
+constexpr const char* kSigmoid = "aten.sigmoid.default";
+constexpr const char* kSilu = "aten.silu.default";
+constexpr const char* kAdd = "aten.add.Tensor";
+const ref::DimOrder kNchw{0, 1, 2, 3};
+const ref::DimOrder kNhwc{0, 2, 3, 1};
+const std::vector<int64_t> kToNhwc{0, 2, 3, 1};
+const std::vector<int64_t> kToNchw{0, 1, 2, 3};
+
+// x (1, 3, 8, 8) in `order` -> quantize -> conv1 -> dequantize -> silu -> quantize -> conv2
+// -> dequantize -> output: two 2-D layers with layout-agnostic ops between them.
+Graph two_layers_with_silu(ref::DimOrder order = {}) {
+  GraphBuilder b("conv_silu_conv");
+  const std::string x = b.input("x", {1, 3, 8, 8}, DType::float32, std::move(order));
+  const std::string xq = b.quantize(x, kIn, "x.q");
+  ConvSpec first = conv_spec(4, {3, 3});
+  first.padding = {1, 1};
+  first.output = QParams{0.25, -2, -128, 127};
+  const std::string y1 = b.quantized_conv(xq, kIn, first, "conv1");
+  const std::string d1 = b.dequantize(y1, first.output, "y1.dq");
+  const std::string act = b.call(kSilu, {NodeRef{d1}}, "silu");
+  const QParams mid{0.125, 1, -128, 127};
+  const std::string q2 = b.quantize(act, mid, "silu.q");
+  ConvSpec second = conv_spec(5, {3, 3});
+  second.weight.seed = 21;
+  const std::string y2 = b.quantized_conv(q2, mid, second, "conv2");
+  b.output(b.dequantize(y2, second.output, "y2.dq"));
+  return b.build();
+}
+
+// The consumer of a node in a graph (its only user).
+const Node& user_of(const Graph& g, const std::string& name) {
+  const auto users = lower::users_of(g);
+  const auto& u = users.at(name);
+  if (u.size() != 1 || u[0] == "output") throw std::runtime_error("'" + name + "' has not exactly one call user");
+  return g.node(u[0]);
+}
+
+TEST(AnnotateDimOrder, ClonesAroundSiluFoldSoOnlyTheBoundariesKeepOne) {
+  const Graph g = two_layers_with_silu();
+  const Graph lowered = pipeline(g);
+  EXPECT_EQ(count(lowered, kCortexConv), 2);
+  // One clone into the first convolution (the contiguous input), one before the output.
+  const auto clones = nodes_with(lowered, kClone);
+  ASSERT_EQ(clones.size(), 2u);
+  EXPECT_EQ(ints(clones[0]->args[2]), kToNhwc);
+  EXPECT_EQ(user_of(lowered, clones[0]->name).op, kCortexConv);
+  EXPECT_EQ(ints(clones[1]->args[2]), kToNchw);
+  const Node& out = lowered.node(lowered.outputs[0]);
+  EXPECT_EQ(out.op, "cortex_m.dequantize_per_tensor.default");
+  EXPECT_EQ(ref_name(out.args[0]), clones[1]->name);
+  EXPECT_EQ(out.meta().dim_order, g.node(g.outputs[0]).meta().dim_order);  // the output keeps its order
+  // Between the convolutions everything is channels-last and no clone is left.
+  const auto convs = nodes_with(lowered, kCortexConv);
+  ASSERT_EQ(convs.size(), 2u);
+  const Node& silu = only(lowered, kSilu);
+  EXPECT_EQ(silu.meta().dim_order, kNhwc);
+  EXPECT_NE(std::find(silu.source.begin(), silu.source.end(), "silu"), silu.source.end());
+  const Node& into_second = lowered.node(ref_name(convs[1]->args[0]));
+  EXPECT_EQ(into_second.op, "cortex_m.quantize_per_tensor.default");
+  EXPECT_EQ(ref_name(into_second.args[0]), silu.name);
+
+  // Bit for bit what the pipeline gives without the pass (which keeps the two inner clones).
+  lower::PassManagerOptions without;
+  without.skip = {"annotate_dim_order"};
+  const Graph reference_lowering = lower::run_passes(g, lower::cortex_m_pipeline(), without).result;
+  EXPECT_EQ(count(reference_lowering, kClone), 4);
+  const auto kernels = conf::make_reference_kernel_set(ref::Rounding::double_rounding);
+  lower::ExecutionOptions options;
+  options.kernels = kernels.get();
+  for (const uint64_t seed : {31u, 32u, 33u}) {
+    const lower::Value x = float_input({1, 3, 8, 8}, seed);
+    const lower::Execution with = lower::execute(lowered, {{"x", x}}, options);
+    const lower::Execution skipped = lower::execute(reference_lowering, {{"x", x}}, options);
+    ASSERT_EQ(with.outputs.size(), 1u);
+    ASSERT_EQ(skipped.outputs.size(), 1u);
+    EXPECT_TRUE(lower::meta_of(with.outputs[0]).same_layout(lower::meta_of(skipped.outputs[0])));
+    EXPECT_EQ(lower::logical_values(with.outputs[0]), lower::logical_values(skipped.outputs[0]));
+  }
+  expect_lowering_agrees(g, lowered, float_input({1, 3, 8, 8}, 34));
+}
+
+// x (1, 2, 3, 4) -> clone(NHWC) -> ... built by the test bodies.
+GraphBuilder clone_of_input(const std::string& name, std::string& clone) {
+  GraphBuilder b(name);
+  const std::string x = b.input("x", {1, 2, 3, 4});
+  clone = b.call(kClone, {NodeRef{x}, false, kToNhwc}, "c");
+  return b;
+}
+
+TEST(AnnotateDimOrder, CloneSinksThroughAChainAndMeetsItsInverse) {
+  std::string c;
+  GraphBuilder b = clone_of_input("chain", c);
+  const std::string r = b.call(kRelu, {NodeRef{c}}, "r");
+  const std::string s = b.call(kSigmoid, {NodeRef{r}}, "s");
+  b.output(b.call(kClone, {NodeRef{s}, false, kToNchw}, "back"));
+  const Graph g = b.build();
+  const Graph sunk = run_pass(lower::annotate_dim_order_pass(), g);
+  EXPECT_EQ(count(sunk, kClone), 2);
+  const Node& relu = only(sunk, kRelu);
+  const Node& sigmoid = only(sunk, kSigmoid);
+  EXPECT_EQ(ref_name(relu.args[0]), "x");
+  EXPECT_EQ(ref_name(sigmoid.args[0]), relu.name);
+  EXPECT_EQ(relu.meta().dim_order, kNchw);
+  EXPECT_EQ(sigmoid.meta().dim_order, kNchw);
+  EXPECT_EQ(relu.source, std::vector<std::string>{"r"});
+  const Node& moved = user_of(sunk, sigmoid.name);
+  EXPECT_EQ(moved.op, kClone);
+  EXPECT_EQ(ints(moved.args[2]), kToNhwc);
+  EXPECT_EQ(moved.source, std::vector<std::string>{"c"});
+  const Graph folded = run_pass(lower::fold_inverse_clones_pass(), sunk);
+  EXPECT_EQ(count(folded, kClone), 0);
+  EXPECT_EQ(folded.outputs[0], sigmoid.name);
+  EXPECT_EQ(folded.node(folded.outputs[0]).meta().dim_order, g.node(g.outputs[0]).meta().dim_order);
+}
+
+TEST(AnnotateDimOrder, NotWhenTheCloneHasASecondUser) {
+  std::string c;
+  GraphBuilder b = clone_of_input("two_users", c);
+  const std::string r = b.call(kRelu, {NodeRef{c}}, "r");
+  b.output(b.call(kClone, {NodeRef{r}, false, kToNchw}, "back"));
+  b.output(b.call(kSigmoid, {NodeRef{c}}, "s"));
+  const Graph g = b.build();
+  EXPECT_EQ(json(run_pass(lower::annotate_dim_order_pass(), g)), json(g));
+}
+
+TEST(AnnotateDimOrder, NotPastAViewCopy) {
+  std::string c;
+  GraphBuilder b = clone_of_input("view", c);
+  const std::string v = b.call(kView, {NodeRef{c}, std::vector<int64_t>{1, 2, 3, 4}}, "v");
+  const std::string r = b.call(kRelu, {NodeRef{v}}, "r");
+  b.output(b.call(kClone, {NodeRef{r}, false, kToNhwc}, "again"));
+  const Graph g = b.build();
+  EXPECT_EQ(json(run_pass(lower::annotate_dim_order_pass(), g)), json(g));
+}
+
+TEST(AnnotateDimOrder, AGraphOutputKeepsItsDimOrder) {
+  {
+    std::string c;
+    GraphBuilder b = clone_of_input("output", c);
+    b.output(b.call(kRelu, {NodeRef{c}}, "r"));  // the clone's user is the output: it stays
+    const Graph g = b.build();
+    EXPECT_EQ(json(run_pass(lower::annotate_dim_order_pass(), g)), json(g));
+  }
+  std::string c;
+  GraphBuilder b = clone_of_input("output_after_chain", c);
+  const std::string r = b.call(kRelu, {NodeRef{c}}, "r");
+  b.output(b.call(kSigmoid, {NodeRef{r}}, "s"));
+  const Graph g = b.build();
+  const Graph sunk = run_pass(lower::annotate_dim_order_pass(), g);
+  // The clone moves past relu only and stays before the output.
+  EXPECT_EQ(sunk.outputs, g.outputs);
+  const Node& out = sunk.node(sunk.outputs[0]);
+  EXPECT_EQ(out.meta().dim_order, kNhwc);
+  const Node& clone = sunk.node(ref_name(out.args[0]));
+  EXPECT_EQ(clone.op, kClone);
+  EXPECT_EQ(sunk.node(ref_name(clone.args[0])).op, kRelu);
+  EXPECT_EQ(ref_name(sunk.node(ref_name(clone.args[0])).args[0]), "x");
+}
+
+TEST(AnnotateDimOrder, BinaryOpsOnlyWhenBothInputsCarryTheSameClone) {
+  const auto build = [](bool second_cloned, std::vector<int64_t> other_shape) {
+    GraphBuilder b("binary");
+    const std::string x = b.input("x", {1, 2, 3, 4});
+    const std::string y = b.input("y", other_shape);
+    const std::string cx = b.call(kClone, {NodeRef{x}, false, kToNhwc}, "cx");
+    const std::string other = second_cloned ? b.call(kClone, {NodeRef{y}, false, kToNhwc}, "cy") : y;
+    const std::string sum = b.call(kAdd, {NodeRef{cx}, NodeRef{other}}, "sum");
+    b.output(b.call(kClone, {NodeRef{sum}, false, kToNchw}, "back"));
+    return b.build();
+  };
+  const Graph both = build(true, {1, 2, 3, 4});
+  const Graph sunk = run_pass(lower::annotate_dim_order_pass(), both);
+  const Node& add = only(sunk, kAdd);
+  EXPECT_EQ(ref_name(add.args[0]), "x");
+  EXPECT_EQ(ref_name(add.args[1]), "y");
+  EXPECT_EQ(count(run_pass(lower::fold_inverse_clones_pass(), sunk), kClone), 0);
+  const Graph one = build(false, {1, 2, 3, 4});  // y is contiguous, not a clone
+  EXPECT_EQ(json(run_pass(lower::annotate_dim_order_pass(), one)), json(one));
+  const Graph broadcast = build(true, {1, 1, 3, 4});  // not the same shape
+  EXPECT_EQ(json(run_pass(lower::annotate_dim_order_pass(), broadcast)), json(broadcast));
+}
+
+TEST(AnnotateDimOrder, ChannelsLastGraphIsUnchanged) {
+  const Graph g = two_layers_with_silu(kNhwc);
+  EXPECT_EQ(json(run_pass(lower::annotate_dim_order_pass(), g)), json(g));
+  const lower::PassRun run = lower::run_passes(g, lower::cortex_m_pipeline());
+  EXPECT_EQ(count(run.result, kClone), 0);
+  bool seen = false;
+  for (const lower::PassStep& step : run.steps) {
+    if (step.pass != "annotate_dim_order") continue;
+    seen = true;
+    EXPECT_TRUE(step.moves_bytes_only);
+    EXPECT_EQ(json(step.after), json(step.before));
+  }
+  EXPECT_TRUE(seen);
+}
+
 // ---- replace_quant_nodes and the pass manager --------------------------------------------------
 
 TEST(ReplaceQuantNodes, BoundariesBecomeCortexM) {
@@ -639,14 +839,15 @@ TEST(PassManager, PipelineOrderTraceSkipAndSteps) {
   std::vector<std::string> names;
   for (const lower::Pass& p : lower::cortex_m_pipeline()) names.push_back(p.name);
   EXPECT_EQ(names, (std::vector<std::string>{"fuse_activations", "lower_conv1d", "convert_conv2d", "fuse_view_copies",
-                                             "remove_noop_view_copies", "fold_inverse_clones", "replace_quant_nodes"}));
+                                             "remove_noop_view_copies", "annotate_dim_order", "fold_inverse_clones",
+                                             "replace_quant_nodes"}));
   const Graph g = one_layer({1, 2, 5, 5}, conv_spec(3, {3, 3}));
   std::ostringstream trace;
   lower::PassManagerOptions options;
   options.trace = &trace;
   options.skip = {"replace_quant_nodes"};
   const lower::PassRun run = lower::run_passes(g, lower::cortex_m_pipeline(), options);
-  EXPECT_EQ(run.steps.size(), 6u);
+  EXPECT_EQ(run.steps.size(), 7u);
   EXPECT_NE(trace.str().find("== after convert_conv2d"), std::string::npos);
   EXPECT_NE(trace.str().find("1 cortex_m.quantized_conv2d.default"), std::string::npos);
   EXPECT_EQ(count(run.result, kQuantize), 1);  // skipped

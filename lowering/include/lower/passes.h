@@ -29,6 +29,7 @@ Pass lower_conv1d_pass();
 Pass convert_conv2d_pass();
 Pass fuse_view_copies_pass();
 Pass remove_noop_view_copies_pass();
+Pass annotate_dim_order_pass();
 Pass fold_inverse_clones_pass();
 Pass replace_quant_nodes_pass();
 

@@ -7,9 +7,9 @@
 namespace lower {
 
 std::vector<Pass> cortex_m_pipeline() {
-  return {fuse_activations_pass(),      lower_conv1d_pass(),         convert_conv2d_pass(),
-          fuse_view_copies_pass(),      remove_noop_view_copies_pass(), fold_inverse_clones_pass(),
-          replace_quant_nodes_pass()};
+  return {fuse_activations_pass(),         lower_conv1d_pass(),        convert_conv2d_pass(),
+          fuse_view_copies_pass(),         remove_noop_view_copies_pass(), annotate_dim_order_pass(),
+          fold_inverse_clones_pass(),      replace_quant_nodes_pass()};
 }
 
 PassRun run_passes(const Graph& graph, const std::vector<Pass>& passes, const PassManagerOptions& options) {

@@ -24,5 +24,5 @@ echo "[test] sanitizer build (address + undefined): $sanitize"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 CONFORMANCE_COUNTEREXAMPLE_DIR="$sanitize/counterexamples" \
-  ctest --test-dir "$sanitize" -L "kernels|unit" --parallel "$jobs" --output-on-failure
+  ctest --test-dir "$sanitize" -L "kernels|unit|lowering" --parallel "$jobs" --output-on-failure
 echo "[test] all passed"

@@ -27,6 +27,7 @@ const char* tail_text(TailKind tail) {
     case TailKind::hardtanh_saturating: return "hardtanh(saturating)";
     case TailKind::clamp_unfusable: return "clamp(not saturating)";
     case TailKind::hardsigmoid_exact: return "hardsigmoid(scale 1/254)";
+    case TailKind::hardsigmoid_inexact: return "hardsigmoid(scale 1/255)";
   }
   return "?";
 }
@@ -45,7 +46,8 @@ rc::Gen<LayerSpec> layer() {
     l.dilation = *rc::gen::inRange<int64_t>(1, 3);
     l.bias = *rc::gen::arbitrary<bool>();
     l.tail = *rc::gen::element(TailKind::none, TailKind::relu_saturating, TailKind::relu_unfusable,
-                               TailKind::hardtanh_saturating, TailKind::clamp_unfusable, TailKind::hardsigmoid_exact);
+                               TailKind::hardtanh_saturating, TailKind::clamp_unfusable, TailKind::hardsigmoid_exact,
+                               TailKind::hardsigmoid_inexact);
     l.also_output = *rc::gen::weightedOneOf<bool>({{1, rc::gen::just(true)}, {4, rc::gen::just(false)}});
     l.scale_step = *rc::gen::inRange<int64_t>(-2, 3);
     l.seed = *rc::gen::inRange<uint64_t>(0, 1000);
@@ -63,10 +65,19 @@ void fit(int64_t input, int64_t padding, int64_t& kernel, int64_t& dilation) {
 
 }  // namespace
 
+bool lowerable(TailKind tail) {
+  return tail != TailKind::relu_unfusable && tail != TailKind::clamp_unfusable && tail != TailKind::hardsigmoid_inexact;
+}
+
 std::ostream& operator<<(std::ostream& os, const LayerSpec& l) {
-  os << kind_text(l.kind) << " out=" << l.out_channels << " mult=" << l.multiplier << " groups=" << l.groups
-     << " k=" << l.kernel << "x" << l.kernel_w << " s=" << l.stride << " p=" << l.padding << " d=" << l.dilation
-     << " bias=" << l.bias << " tail=" << tail_text(l.tail) << (l.also_output ? " +output" : "")
+  os << kind_text(l.kind);
+  switch (l.kind) {
+    case LayerKind::dense: os << " out=" << l.out_channels; break;
+    case LayerKind::depthwise: os << " multiplier=" << l.multiplier; break;
+    case LayerKind::grouped: os << " groups=" << l.groups << " out=" << l.out_channels; break;
+  }
+  os << " k=" << l.kernel << "x" << l.kernel_w << " s=" << l.stride << " p=" << l.padding << " d=" << l.dilation
+     << " bias=" << (l.bias ? "yes" : "no") << " tail=" << tail_text(l.tail) << (l.also_output ? " +output" : "")
      << " scale_step=" << l.scale_step << " seed=" << l.seed;
   return os;
 }
@@ -74,7 +85,8 @@ std::ostream& operator<<(std::ostream& os, const LayerSpec& l) {
 std::ostream& operator<<(std::ostream& os, const GraphSpec& s) {
   os << (s.two_d ? "2-D" : "1-D") << " batch=" << s.batch << " channels=" << s.channels << " length=" << s.length;
   if (s.two_d) os << " width=" << s.width << (s.channels_last_input ? " channels-last input" : " contiguous input");
-  os << ", " << s.layers.size() << " layers:\n";
+  os << ", input seed " << s.input_seed << ", " << s.layers.size()
+     << " layers (kernel, padding, groups fitted to the tensor reaching each layer):\n";
   for (size_t i = 0; i < s.layers.size(); ++i) os << "  l" << i << ": " << s.layers[i] << "\n";
   return os;
 }
@@ -90,6 +102,7 @@ rc::Gen<GraphSpec> graph_spec() {
     s.width = s.two_d ? *rc::gen::inRange<int64_t>(1, 12) : 1;
     const int count = *rc::gen::inRange(1, 6);
     s.layers = *rc::gen::container<std::vector<LayerSpec>>(static_cast<size_t>(count), layer());
+    s.input_seed = *rc::gen::inRange<uint64_t>(0, 1000000);
     return s;
   });
 }
@@ -168,6 +181,10 @@ lower::Graph build_graph(const GraphSpec& spec) {
       case TailKind::hardsigmoid_exact:
         c.tail = ref::ActivationTail::hardsigmoid;
         c.output = lower::QParams{1.0 / 254, -127, -127, 127};
+        break;
+      case TailKind::hardsigmoid_inexact:
+        c.tail = ref::ActivationTail::hardsigmoid;
+        c.output = lower::QParams{1.0 / 255, -128, -128, 127};
         break;
     }
     current = b.quantized_conv(current, q, c, "l" + std::to_string(i));

@@ -20,7 +20,19 @@
 namespace gens {
 
 enum class LayerKind { dense, depthwise, grouped };
-enum class TailKind { none, relu_saturating, relu_unfusable, hardtanh_saturating, clamp_unfusable, hardsigmoid_exact };
+// *_unfusable tails and hardsigmoid_inexact (scale 1/255: 1/(2 scale) = 127.5 is not an
+// integer, so fusing would move outputs by half an LSB) must stay unlowered.
+enum class TailKind {
+  none,
+  relu_saturating,
+  relu_unfusable,
+  hardtanh_saturating,
+  clamp_unfusable,
+  hardsigmoid_exact,
+  hardsigmoid_inexact,
+};
+// Whether the pipeline must lower a layer with this tail.
+bool lowerable(TailKind tail);
 
 struct LayerSpec {
   LayerKind kind = LayerKind::dense;
@@ -44,6 +56,7 @@ struct GraphSpec {
   int64_t length = 8;          // L, or H for 2-D
   int64_t width = 1;           // 2-D only
   std::vector<LayerSpec> layers;
+  uint64_t input_seed = 0;     // the graph input's data (multiples of 1/16 in [-8, 8))
 };
 
 std::ostream& operator<<(std::ostream& os, const LayerSpec& layer);

@@ -141,4 +141,9 @@ inline std::string list_string(const std::vector<int64_t>& v) {
   return s + "]";
 }
 
+// The per-tensor quantize / dequantize meaning (quantized_decomposed's float-simulated
+// fake quant), under any op name: the cortex_m ops of the same schema share it.
+OpDef quantize_per_tensor_op(const std::string& name);
+OpDef dequantize_per_tensor_op(const std::string& name);
+
 }  // namespace lower::ops

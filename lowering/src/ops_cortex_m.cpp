@@ -1,7 +1,7 @@
 // The cortex_m ops: what the lowering passes produce.
 //
-// quantize_per_tensor / dequantize_per_tensor have the float-simulated meaning of the
-// quantized_decomposed ops. The two convolutions follow ExecuTorch's cortex_m
+// quantize_per_tensor / dequantize_per_tensor share the quantized_decomposed ops' definition
+// (ops_quant.cpp). The two convolutions follow ExecuTorch's cortex_m
 // operators.yaml minus the scratch tensor (our kernel sets size their own scratch); they
 // run through whatever conf::KernelSet the executor was given.
 #include <cmath>
@@ -22,101 +22,6 @@ namespace {
 using namespace ops;
 
 const ref::DimOrder kChannelsLast{0, 2, 3, 1};
-
-// ---- quantize / dequantize ----------------------------------------------------------
-
-std::vector<ArgSpec> quant_args() {
-  return {required("input", ArgKind::tensor),       required("scale", ArgKind::real),
-          required("zero_point", ArgKind::integer), required("quant_min", ArgKind::integer),
-          required("quant_max", ArgKind::integer),  required("dtype", ArgKind::string)};
-}
-
-struct QuantArgs {
-  double scale;
-  int64_t zero_point, quant_min, quant_max;
-  DType dtype;
-};
-
-QuantArgs read_quant_args(const CallArgs& call) {
-  QuantArgs q{call.real(1), call.integer(2), call.integer(3), call.integer(4), DType::int8};
-  if (!(q.scale > 0) || !std::isfinite(q.scale)) call.fail(1, "scale must be positive and finite");
-  const std::string& dtype = call.string(5);
-  if (dtype == "int8" || dtype == "torch.int8") {
-    q.dtype = DType::int8;
-    if (q.quant_min < -128 || q.quant_max > 127) call.fail(3, "int8 quant range must lie within [-128, 127]");
-  } else if (dtype == "int32" || dtype == "torch.int32") {
-    q.dtype = DType::int32;
-    if (q.quant_min < std::numeric_limits<int32_t>::min() || q.quant_max > std::numeric_limits<int32_t>::max()) {
-      call.fail(3, "int32 quant range must lie within int32");
-    }
-  } else {
-    call.fail(5, "dtype must be 'int8' or 'int32', got '" + dtype + "'");
-  }
-  if (q.quant_min > q.quant_max) call.fail(3, "quant_min exceeds quant_max");
-  if (q.zero_point < q.quant_min || q.zero_point > q.quant_max) call.fail(2, "zero point outside [quant_min, quant_max]");
-  return q;
-}
-
-QuantMeta per_tensor_meta(const QuantArgs& q) { return QuantMeta{{q.scale}, {q.zero_point}, -1}; }
-
-OpDef quantize_def() {
-  OpDef def;
-  def.name = "cortex_m.quantize_per_tensor.default";
-  def.args = quant_args();
-  def.infer = [](const CallArgs& call, const MetaLookup& metas) {
-    const TensorMeta& in = input_meta(call, metas, 0);
-    if (in.dtype != DType::float32) call.fail(0, "expected float32, got " + describe(in));
-    const QuantArgs q = read_quant_args(call);
-    if (q.dtype != DType::int8) call.fail(5, "only int8 quantization is supported");
-    TensorMeta out = make_meta(DType::int8, in.shape, in.dim_order);
-    out.quant = per_tensor_meta(q);
-    return std::vector<TensorMeta>{out};
-  };
-  def.run = [](const CallArgs& call, const ValueLookup& values, const RunContext&) {
-    const auto& x = as<float>(input_value(call, values, 0), "input");
-    const QuantArgs q = read_quant_args(call);
-    // quantized_decomposed: clamp(round_half_even(x * (1 / scale)) + zero_point), in float32.
-    const float inverse = 1.0f / static_cast<float>(q.scale);
-    ref::Tensor<int8_t> out(x.shape(), x.dim_order());
-    for (size_t i = 0; i < x.data().size(); ++i) {
-      const float rounded = std::nearbyint(x.data()[i] * inverse);
-      double v = std::isnan(rounded) ? static_cast<double>(q.zero_point)
-                                     : static_cast<double>(rounded) + static_cast<double>(q.zero_point);
-      v = std::min(std::max(v, static_cast<double>(q.quant_min)), static_cast<double>(q.quant_max));
-      out.data()[i] = static_cast<int8_t>(v);
-    }
-    return std::vector<Value>{out};
-  };
-  return def;
-}
-
-OpDef dequantize_def() {
-  OpDef def;
-  def.name = "cortex_m.dequantize_per_tensor.default";
-  def.args = quant_args();
-  def.infer = [](const CallArgs& call, const MetaLookup& metas) {
-    const TensorMeta& in = input_meta(call, metas, 0);
-    const QuantArgs q = read_quant_args(call);
-    if (in.dtype != q.dtype) call.fail(0, std::string("expected ") + dtype_name(q.dtype) + ", got " + describe(in));
-    return std::vector<TensorMeta>{make_meta(DType::float32, in.shape, in.dim_order)};
-  };
-  def.run = [](const CallArgs& call, const ValueLookup& values, const RunContext&) {
-    const Value& v = input_value(call, values, 0);
-    const QuantArgs q = read_quant_args(call);
-    const auto scale = static_cast<float>(q.scale);
-    ref::Tensor<float> out(shape_of(v), dim_order_of(v));
-    const auto convert = [&](const auto& t) {
-      for (size_t i = 0; i < t.data().size(); ++i) {
-        // As quantized_decomposed: (float(q) - float(zp)) * float(scale).
-        out.data()[i] = (static_cast<float>(t.data()[i]) - static_cast<float>(q.zero_point)) * scale;
-      }
-    };
-    if (q.dtype == DType::int8) convert(as<int8_t>(v, "input"));
-    else convert(as<int32_t>(v, "input"));
-    return std::vector<Value>{out};
-  };
-  return def;
-}
 
 // ---- convolutions ---------------------------------------------------------------------
 
@@ -336,8 +241,8 @@ OpDef conv_def(bool depthwise) {
 }  // namespace
 
 void register_cortex_m_ops() {
-  register_op(quantize_def());
-  register_op(dequantize_def());
+  register_op(quantize_per_tensor_op("cortex_m.quantize_per_tensor.default"));
+  register_op(dequantize_per_tensor_op("cortex_m.dequantize_per_tensor.default"));
   register_op(conv_def(false));
   register_op(conv_def(true));
 }

@@ -78,9 +78,11 @@ void check_per_tensor(const CallArgs& call) {
   check_zero_point(call, 2, call.integer(2));
 }
 
-void register_quantize_per_tensor() {
+}  // namespace
+
+OpDef ops::quantize_per_tensor_op(const std::string& name) {
   OpDef def;
-  def.name = "quantized_decomposed.quantize_per_tensor.default";
+  def.name = name;
   def.args = per_tensor_args();
   def.infer = [](const CallArgs& call, const MetaLookup& metas) {
     const TensorMeta& in = float_input_meta(call, metas, 0);
@@ -103,8 +105,10 @@ void register_quantize_per_tensor() {
     }
     return std::vector<Value>{std::move(q)};
   };
-  register_op(std::move(def));
+  return def;
 }
+
+namespace {
 
 template <class Q>
 ref::Tensor<float> dequantize_tensor(const ref::Tensor<Q>& q, float scale, int64_t zp) {
@@ -114,9 +118,11 @@ ref::Tensor<float> dequantize_tensor(const ref::Tensor<Q>& q, float scale, int64
   return x;
 }
 
-void register_dequantize_per_tensor() {
+}  // namespace
+
+OpDef ops::dequantize_per_tensor_op(const std::string& name) {
   OpDef def;
-  def.name = "quantized_decomposed.dequantize_per_tensor.default";
+  def.name = name;
   def.args = per_tensor_args();
   def.infer = [](const CallArgs& call, const MetaLookup& metas) {
     const TensorMeta& in = input_meta(call, metas, 0);
@@ -134,8 +140,10 @@ void register_dequantize_per_tensor() {
     if (const auto* q32 = std::get_if<ref::Tensor<int32_t>>(&v)) return std::vector<Value>{dequantize_tensor(*q32, scale, zp)};
     call.fail(0, std::string("must be int8 or int32, got ") + dtype_name(dtype_of(v)));
   };
-  register_op(std::move(def));
+  return def;
 }
+
+namespace {
 
 // ---- per channel --------------------------------------------------------------------------
 
@@ -235,8 +243,8 @@ void register_dequantize_per_channel() {
 }  // namespace
 
 void register_quant_ops() {
-  register_quantize_per_tensor();
-  register_dequantize_per_tensor();
+  register_op(quantize_per_tensor_op("quantized_decomposed.quantize_per_tensor.default"));
+  register_op(dequantize_per_tensor_op("quantized_decomposed.dequantize_per_tensor.default"));
   register_quantize_per_channel();
   register_dequantize_per_channel();
 }

@@ -3,9 +3,8 @@
 // stored checksums, and every lowering check. One test per file, found at run time.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "conf/golden.h"
+#include "conf/golden_tests.h"
 #include "conf/property_run.h"
 #include "conf/target_kernels.h"
 #include "lower/checks.h"
@@ -72,51 +71,13 @@ void replay(const std::string& file) {
   }
 }
 
-std::string test_name(const std::string& root, const std::string& file) {
-  std::string name = std::filesystem::relative(file, root).replace_extension().string();
-  if (name.empty() || name == ".") name = std::filesystem::path(file).stem().string();
-  for (char& ch : name) {
-    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_') ch = '_';
-  }
-  return name;
-}
-
-class GraphTest : public ::testing::Test {
- public:
-  explicit GraphTest(std::string file) : file_(std::move(file)) {}
-  void TestBody() override { replay(file_); }
-
- private:
-  std::string file_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
   conf::testing::configure_run(argc, argv, CONFORMANCE_SUITE_NAME, 1);
-  const std::string root = conf::golden_dir();
-  std::vector<std::string> files;
-  if (std::filesystem::is_regular_file(root)) {
-    files.push_back(root);
-  } else {
-    try {
-      for (const std::string& f : conf::list_golden_files(root)) {
-        if (conf::golden_format_of(f) == "conv-conformance-graph") files.push_back(f);
-      }
-    } catch (const std::exception& e) {
-      std::cerr << e.what() << " (set CONFORMANCE_GOLDEN_DIR to a folder or a file)\n";
-      return 2;
-    }
-  }
-  if (files.empty()) {
-    std::cerr << "no golden model graphs under " << root << "\n";
-    return 2;
-  }
-  const std::string base = std::filesystem::is_regular_file(root) ? std::filesystem::path(root).parent_path().string() : root;
-  for (const std::string& file : files) {
-    ::testing::RegisterTest("GoldenGraph", test_name(base, file).c_str(), nullptr, file.c_str(), __FILE__, __LINE__,
-                            [file]() -> ::testing::Test* { return new GraphTest(file); });
-  }
-  return RUN_ALL_TESTS();
+  // Op cases and model graphs share golden/; each replay takes the files of its format.
+  const int status = conf::testing::register_golden_tests(
+      "GoldenGraph", [](const std::string& format) { return format == "conv-conformance-graph"; }, replay);
+  return status != 0 ? status : RUN_ALL_TESTS();
 }

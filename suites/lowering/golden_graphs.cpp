@@ -60,7 +60,7 @@ void replay(const std::string& file) {
     for (const lower::PassStep& step : verdict.steps) {
       if (step.pass != pass) continue;
       found = true;
-      EXPECT_EQ(lower::graph_document(step.after).dump(), lower::graph_document(step.before).dump())
+      EXPECT_EQ(lower::graph_document(*step.after).dump(), lower::graph_document(*step.before).dump())
           << g.name << ": pass " << pass << " must leave this graph unchanged" << replay_hint(file);
     }
     EXPECT_TRUE(found) << g.name << ": expected/unchanged_by names '" << pass << "', which the pipeline does not run";

@@ -813,7 +813,7 @@ TEST(AnnotateDimOrder, ChannelsLastGraphIsUnchanged) {
     if (step.pass != "annotate_dim_order") continue;
     seen = true;
     EXPECT_TRUE(step.moves_bytes_only);
-    EXPECT_EQ(json(step.after), json(step.before));
+    EXPECT_EQ(json(*step.after), json(*step.before));
   }
   EXPECT_TRUE(seen);
 }

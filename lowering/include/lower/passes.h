@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -46,11 +47,13 @@ struct RequantMultiplier {
 // Refuses (nullopt) scales that are not finite, <= 0 or >= 2^30.
 std::optional<RequantMultiplier> requant_multiplier(double scale);
 
+// The graph before and after one pass. Consecutive steps share their graphs (one step's
+// `after` is the next one's `before`), so recording a pipeline costs one graph per pass.
 struct PassStep {
   std::string pass;
   bool moves_bytes_only = false;
-  Graph before;
-  Graph after;
+  std::shared_ptr<const Graph> before;
+  std::shared_ptr<const Graph> after;
 };
 
 struct PassManagerOptions {

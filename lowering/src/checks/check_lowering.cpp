@@ -39,7 +39,7 @@ LoweringVerdict check_lowering(const Graph& original, const Inputs& inputs, cons
   }
   for (const PassStep& step : verdict.steps) {
     if (!step.moves_bytes_only) continue;
-    CheckReport r = outputs_identical(step.before, step.after, inputs, reference);
+    CheckReport r = outputs_identical(*step.before, *step.after, inputs, reference);
     r.check = "pass " + step.pass + " keeps every output bit";
     verdict.reports.push_back(r);
   }

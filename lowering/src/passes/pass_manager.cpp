@@ -14,21 +14,23 @@ std::vector<Pass> cortex_m_pipeline() {
 
 PassRun run_passes(const Graph& graph, const std::vector<Pass>& passes, const PassManagerOptions& options) {
   PassRun run{graph, {}};
-  if (options.trace) *options.trace << "== before passes\n" << format_histogram(op_histogram(run.result));
+  auto current = std::make_shared<const Graph>(graph);
+  if (options.trace) *options.trace << "== before passes\n" << format_histogram(op_histogram(*current));
   for (const Pass& pass : passes) {
     if (std::find(options.skip.begin(), options.skip.end(), pass.name) != options.skip.end()) {
       if (options.trace) *options.trace << "== skipped " << pass.name << "\n";
       continue;
     }
-    Graph after = pass.run(run.result);
-    if (options.verify) verify_or_throw(after, "after pass " + pass.name);
+    auto after = std::make_shared<const Graph>(pass.run(*current));
+    if (options.verify) verify_or_throw(*after, "after pass " + pass.name);
     if (options.trace) {
-      *options.trace << "== after " << pass.name << "\n" << format_histogram(op_histogram(after));
-      if (options.trace_graphs) *options.trace << format_graph(after);
+      *options.trace << "== after " << pass.name << "\n" << format_histogram(op_histogram(*after));
+      if (options.trace_graphs) *options.trace << format_graph(*after);
     }
-    run.steps.push_back(PassStep{pass.name, pass.moves_bytes_only, run.result, after});
-    run.result = std::move(after);
+    run.steps.push_back(PassStep{pass.name, pass.moves_bytes_only, current, after});
+    current = std::move(after);
   }
+  run.result = *current;
   return run;
 }
 

@@ -1,8 +1,9 @@
 // graph_tool: the lowering loop from the command line.
 //
 //   graph_tool print FILE                       the graph and its op histogram
-//   graph_tool lower FILE OUT [--trace]         our pipeline; writes the lowered graph
-//   graph_tool check FILE [LOWERED] [--trace]   every lowering check: FILE through our pipeline,
+//   graph_tool lower FILE OUT [--trace[-graphs]]  our pipeline; writes the lowered graph
+//   graph_tool check FILE [LOWERED] [--trace[-graphs]]
+//                                               every lowering check: FILE through our pipeline,
 //                                               or FILE against LOWERED (an external pipeline's
 //                                               output); exits 1 when a check fails
 //   graph_tool write-models DIR [--size small|full]
@@ -25,11 +26,12 @@ namespace {
 
 const char* kUsage = R"(usage:
   graph_tool print FILE
-  graph_tool lower FILE OUT [--trace]
-  graph_tool check FILE [LOWERED] [--trace]
+  graph_tool lower FILE OUT [--trace | --trace-graphs]
+  graph_tool check FILE [LOWERED] [--trace | --trace-graphs]
   graph_tool write-models DIR [--size small|full]
 FILE is a graph document ("conv-conformance-graph"); a golden graph's stored inputs are
 used, other graphs get seeded inputs. Checks run the target kernels against the reference.
+--trace prints the op histogram after every pass, --trace-graphs the whole graph too.
 )";
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -74,27 +76,33 @@ int print(const std::string& file) {
   return 0;
 }
 
-int lower_file(const std::string& file, const std::string& out, bool trace) {
+struct Trace {
+  bool histograms = false;
+  bool graphs = false;
+  lower::PassManagerOptions options() const {
+    lower::PassManagerOptions o;
+    o.trace = histograms || graphs ? &std::cout : nullptr;
+    o.trace_graphs = graphs;
+    return o;
+  }
+};
+
+int lower_file(const std::string& file, const std::string& out, const Trace& trace) {
   const Loaded l = load(file);
-  lower::PassManagerOptions options;
-  options.trace = trace ? &std::cout : nullptr;
+  const lower::PassManagerOptions options = trace.options();
   const lower::PassRun run = lower::run_passes(l.graph, lower::cortex_m_pipeline(), options);
   conf::write_json_atomically(out, lower::graph_document(run.result));
   std::cout << "wrote " << out << "\n" << lower::format_histogram(lower::op_histogram(run.result));
   return 0;
 }
 
-int check(const std::string& file, const std::string& lowered_file, bool trace) {
+int check(const std::string& file, const std::string& lowered_file, const Trace& trace) {
   const Loaded l = load(file);
   const auto reference = conf::make_reference_kernel_set(conf::target_rounding());
   const auto target = conf::make_target_kernel_set();
   std::vector<lower::CheckReport> reports;
   if (lowered_file.empty()) {
-    if (trace) {
-      lower::PassManagerOptions options;
-      options.trace = &std::cout;
-      lower::run_passes(l.graph, lower::cortex_m_pipeline(), options);
-    }
+    if (trace.options().trace) lower::run_passes(l.graph, lower::cortex_m_pipeline(), trace.options());
     const lower::LoweringVerdict verdict =
         lower::check_lowering(l.graph, l.inputs, lower::cortex_m_pipeline(), *reference, *target, l.compliance);
     reports = verdict.reports;
@@ -177,11 +185,12 @@ int main(int argc, char** argv) {
   }
   const std::string command = argv[1];
   std::vector<std::string> positional;
-  bool trace = false;
+  Trace trace;
   std::string size = "small";
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--trace") trace = true;
+    if (a == "--trace") trace.histograms = true;
+    else if (a == "--trace-graphs") trace.graphs = true;
     else if (a == "--size" && i + 1 < argc) size = argv[++i];
     else if (a.rfind("--", 0) == 0) usage_error("unknown option " + a);
     else positional.push_back(a);

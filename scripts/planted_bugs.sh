@@ -43,6 +43,9 @@ mutations=(
   "lowering/src/passes/fuse_activations.cpp|s/if (std::fabs(half_inverse - k) > 1e-6 \* std::fabs(half_inverse)) return std::nullopt;//|lowering_property|pass: hardsigmoid fused with a rounded zero point (as ExecuTorch)"
   "lowering/src/ops_cortex_m.cpp|s/c.pad_left = c.pad_right = static_cast<int32_t>(p.padding\[1\]);/c.pad_left = c.pad_right = static_cast<int32_t>(p.padding[0]);/|lowering_property|lowering_golden_graphs|cortex_m op: padding h used for w"
   "lowering/src/value.cpp|s/return ref::to_dim_order(t, order);/return std::decay_t<decltype(t)>(t.shape(), order, t.data());/|lowering_ops_unit|lowering_property|executor: _clone_dim_order relabels without moving bytes"
+  # The golden model graphs alone must catch pass bugs too.
+  "lowering/src/passes/lower_conv.cpp|s/requant_multiplier(in_scale \* ws \/ out_scale)/requant_multiplier(in_scale * (ws * 0 + w_scales[0]) \/ out_scale)/|lowering_golden_graphs|golden graphs only: channel 0's weight scale for every multiplier"
+  "lowering/src/passes/lower_conv.cpp|s/((o \* kh + h) \* kw + w) \* in + i/((o * kw + w) * kh + h) * in + i/|lowering_golden_graphs|golden graphs only: OHWI weights with h and w swapped"
 )
 
 # A fresh copy and a fresh build: objects left from an earlier run could hide a mutant.

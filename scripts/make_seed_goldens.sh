@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Regenerates the named regression cases under golden/ops/ from the shapes discussed in the
 # seed pull requests (ExecuTorch Cortex-M conv1d lowering and depthwise operator).
-# Expected outputs come from the reference (golden_tool), never from the kernels.
+# Expected outputs come from the reference (conformance write), never from the kernels.
 #
 #   scripts/make_seed_goldens.sh [BUILD_DIR]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-tool=${1:-$root/build}/tools/golden_tool
+tool=${1:-$root/build}/tools/conformance
 out=$root/golden/ops
 mkdir -p "$out"
 

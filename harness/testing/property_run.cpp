@@ -167,6 +167,12 @@ std::string counterexample_file(const std::string& file_name) {
   return file;
 }
 
+std::string adopt_command(const std::string& file) {
+  const std::string stem = std::filesystem::path(file).parent_path().filename().string();
+  return std::string("keep it as a golden case (it fails until the bug is fixed): ") + CONFORMANCE_TOOL + " adopt " +
+         quoted(file) + " --out " + quoted((std::filesystem::path(golden_dir()) / "regressions" / (stem + ".json")).string());
+}
+
 std::string save_counterexample(const ConvCase& c, ref::Rounding rounding, const std::string& why) {
   std::string file;
   try {
@@ -183,7 +189,7 @@ std::string save_counterexample(const ConvCase& c, ref::Rounding rounding, const
     return std::string("(could not write a counterexample file: ") + e.what() + ")";
   }
   return "counterexample: " + file + " (replay it alone: CONFORMANCE_GOLDEN_DIR=" + quoted(std::as_const(file)) +
-         " " + CONFORMANCE_GOLDEN_REPLAY_PREFIX + ref::rounding_name(rounding) + ")";
+         " " + CONFORMANCE_GOLDEN_REPLAY_PREFIX + ref::rounding_name(rounding) + ")\n" + adopt_command(file);
 }
 
 void check_matches_reference(const ConvCase& c, const KernelSet& kernels, const std::string& family) {

@@ -156,22 +156,25 @@ std::string format_histogram(const OpHistogram& histogram) {
   return os.str();
 }
 
+std::string format_node(const Node& n) {
+  std::ostringstream os;
+  os << "%" << n.name << " = ";
+  if (n.kind == NodeKind::call) {
+    os << n.op << "(";
+    for (size_t i = 0; i < n.args.size(); ++i) os << (i ? ", " : "") << describe(n.args[i]);
+    os << ")";
+  } else {
+    os << kind_name(n.kind);
+  }
+  os << " -> ";
+  for (size_t i = 0; i < n.outputs.size(); ++i) os << (i ? ", " : "") << describe(n.outputs[i]);
+  return os.str();
+}
+
 std::string format_graph(const Graph& graph) {
   std::ostringstream os;
   os << "graph " << (graph.name.empty() ? "(unnamed)" : graph.name) << ": " << graph.size() << " nodes\n";
-  for (const Node& n : graph.nodes()) {
-    os << "  %" << n.name << " = ";
-    if (n.kind == NodeKind::call) {
-      os << n.op << "(";
-      for (size_t i = 0; i < n.args.size(); ++i) os << (i ? ", " : "") << describe(n.args[i]);
-      os << ")";
-    } else {
-      os << kind_name(n.kind);
-    }
-    os << " -> ";
-    for (size_t i = 0; i < n.outputs.size(); ++i) os << (i ? ", " : "") << describe(n.outputs[i]);
-    os << "\n";
-  }
+  for (const Node& n : graph.nodes()) os << "  " << format_node(n) << "\n";
   os << "  return (";
   for (size_t i = 0; i < graph.outputs.size(); ++i) os << (i ? ", %" : "%") << graph.outputs[i];
   os << ")\n";

@@ -38,7 +38,7 @@ std::string save_graph(const lower::Graph& graph, uint64_t input_seed) {
                                                                    {"counterexample"}, conf::parse_compliance("qtol:255"),
                                                                    recipes));
     return "counterexample graph: " + file + "\nreplay it alone: CONFORMANCE_GOLDEN_DIR=" + file + " " +
-           LOWERING_GOLDEN_GRAPHS_EXE;
+           LOWERING_GOLDEN_GRAPHS_EXE + "\n" + conf::testing::adopt_command(file);
   } catch (const std::exception& e) {
     return std::string("(could not write the counterexample: ") + e.what() + ")";
   }

@@ -37,6 +37,9 @@ void record_case(const std::string& family, const std::string& path);
 // $CONFORMANCE_COUNTEREXAMPLE_DIR (default ./counterexamples); the folder is created.
 std::string counterexample_file(const std::string& file_name);
 
+// The command that keeps a counterexample file as a golden case under golden/regressions/.
+std::string adopt_command(const std::string& file);
+
 // Writes a failing case as a golden file with the reference's expectation and returns a
 // line saying where it is and how to replay it on its own.
 std::string save_counterexample(const ConvCase& c, ref::Rounding rounding, const std::string& why);

@@ -135,6 +135,8 @@ OpHistogram op_histogram(const Graph& graph);
 // One "count op" line per op, sorted by op name.
 std::string format_histogram(const OpHistogram& histogram);
 
+// One node as a line: "%name = op(args) -> metadata".
+std::string format_node(const Node& node);
 // Readable listing: one node per line with op, arguments and output metadata.
 std::string format_graph(const Graph& graph);
 

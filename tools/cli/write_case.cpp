@@ -1,27 +1,22 @@
-// golden_tool: writes, checks and lists op-level golden cases.
-//
-//   golden_tool write --out FILE --name NAME [options]   a new case; expectations from the reference
-//   golden_tool check FILE|DIR...                         parse every case, report errors by JSON path
-//   golden_tool list [DIR]                                 name, tags and dispatch path of every case
-//
-// Run with --help for the options of `write`.
+// conformance write: a new op-level golden case from parameters on the command line.
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
-#include <map>
 #include <sstream>
 
+#include "cli.h"
 #include "conf/golden.h"
 #include "conf/recipe.h"
 #include "conf/requant_choice.h"
-#include "conf/target_kernels.h"
 #include "ref/quant.h"
+
+namespace cli {
 
 namespace {
 
-const char* kUsage = R"(usage:
-  golden_tool write --out FILE --name NAME [options]
+const char* kWriteUsage = R"(usage:
+  conformance write --out FILE --name NAME [options]
       --op conv2d|depthwise_conv2d        (default conv2d)
       --batch N --in-channels C --out-channels C | --depth-multiplier M
       --input HxW --kernel HxW [--stride HxW] [--dilation HxW]
@@ -32,70 +27,51 @@ const char* kUsage = R"(usage:
       [--description TEXT] [--tags a,b,c] [--recipes]   (store tensors as seed recipes)
       [--refuse STATUS]   (a negative case: the kernels must refuse with STATUS)
       [--output HxW] [--activation-range LO,HI]   (raw values, for negative cases)
-  golden_tool check FILE|DIR...
-  golden_tool list [DIR]
 Input, weight and bias data come from seeded recipes (uniform over the int8 range, bias
 within +-4096); per-channel requantization is chosen from the reference's accumulators so
 outputs use about half the int8 range; the expected output comes from the reference.
 )";
 
-[[noreturn]] void usage_error(const std::string& message) {
-  std::cerr << "golden_tool: " << message << "\n" << kUsage;
+[[noreturn]] void write_usage_error(const std::string& message) {
+  std::cerr << "conformance write: " << message << "\n" << kWriteUsage;
   std::exit(2);
 }
 
-using Options = std::map<std::string, std::string>;
-
-Options parse_options(int argc, char** argv, int first) {
-  Options options;
-  for (int i = first; i < argc; ++i) {
-    std::string key = argv[i];
-    if (key.rfind("--", 0) != 0) usage_error("unexpected argument '" + key + "'");
-    key = key.substr(2);
-    if (key == "bias" || key == "recipes") {
-      options[key] = "1";
-    } else if (i + 1 < argc) {
-      options[key] = argv[++i];
-    } else {
-      usage_error("--" + key + " needs a value");
-    }
-  }
-  return options;
-}
-
-int32_t number(const Options& o, const std::string& key, int32_t fallback) {
-  const auto it = o.find(key);
-  if (it == o.end()) return fallback;
+int32_t number(const Args& o, const std::string& key, int32_t fallback) {
+  if (!o.has(key)) return fallback;
+  const std::string value = o.get(key);
   char* end = nullptr;
-  const long v = std::strtol(it->second.c_str(), &end, 10);
-  if (it->second.empty() || *end != '\0') usage_error("--" + key + " expects an integer, got '" + it->second + "'");
+  const long v = std::strtol(value.c_str(), &end, 10);
+  if (value.empty() || *end != '\0') write_usage_error("--" + key + " expects an integer, got '" + value + "'");
   return static_cast<int32_t>(v);
 }
 
-std::vector<int32_t> numbers(const Options& o, const std::string& key, const std::string& fallback, char sep,
+std::vector<int32_t> numbers(const Args& o, const std::string& key, const std::string& fallback, char sep,
                              size_t count) {
-  const auto it = o.find(key);
-  std::stringstream text(it == o.end() ? fallback : it->second);
+  std::stringstream text(o.get(key, fallback));
   std::vector<int32_t> values;
   for (std::string part; std::getline(text, part, sep);) {
     char* end = nullptr;
     values.push_back(static_cast<int32_t>(std::strtol(part.c_str(), &end, 10)));
-    if (part.empty() || *end != '\0') usage_error("--" + key + " expects integers separated by '" + sep + "'");
+    if (part.empty() || *end != '\0') write_usage_error("--" + key + " expects integers separated by '" + sep + "'");
   }
-  if (values.size() != count) usage_error("--" + key + " expects " + std::to_string(count) + " values");
+  if (values.size() != count) write_usage_error("--" + key + " expects " + std::to_string(count) + " values");
   return values;
 }
 
-std::string text(const Options& o, const std::string& key, const std::string& fallback) {
-  const auto it = o.find(key);
-  return it == o.end() ? fallback : it->second;
-}
+std::string text(const Args& o, const std::string& key, const std::string& fallback) { return o.get(key, fallback); }
 
-int write_case(const Options& o) {
+}  // namespace
+
+int write_case(const Args& o) {
+  if (o.has("help")) {
+    std::cout << kWriteUsage;
+    return 0;
+  }
   const std::string out = text(o, "out", "");
   conf::GoldenMeta meta;
   meta.name = text(o, "name", "");
-  if (out.empty() || meta.name.empty()) usage_error("write needs --out and --name");
+  if (out.empty() || meta.name.empty()) write_usage_error("write needs --out and --name");
   meta.description = text(o, "description", "");
   std::stringstream tags(text(o, "tags", ""));
   for (std::string tag; std::getline(tags, tag, ',');) {
@@ -105,14 +81,14 @@ int write_case(const Options& o) {
     meta.rounding = ref::parse_rounding(text(o, "rounding", "double"));
     meta.compliance = conf::parse_compliance(text(o, "compliance", "exact"));
   } catch (const std::exception& e) {
-    usage_error(e.what());
+    write_usage_error(e.what());
   }
 
   conf::ConvCase c;
   try {
     c.kind = conf::parse_kind(text(o, "op", "conv2d"));
   } catch (const std::exception& e) {
-    usage_error(e.what());
+    write_usage_error(e.what());
   }
   c.batch = number(o, "batch", 1);
   c.in_channels = number(o, "in-channels", 1);
@@ -138,7 +114,7 @@ int write_case(const Options& o) {
   const conf::Recipe bias_recipe{seed + 2, "uniform", -4096, 4096};
   c.input = conf::int8_from_recipe(input_recipe, static_cast<size_t>(std::max<int64_t>(0, c.input_elements())));
   c.weight = conf::int8_from_recipe(weight_recipe, static_cast<size_t>(std::max<int64_t>(0, c.weight_elements())));
-  c.has_bias = o.count("bias") > 0;
+  c.has_bias = o.has("bias");
   if (c.has_bias) c.bias = conf::int32_from_recipe(bias_recipe, static_cast<size_t>(c.out_channels));
 
   const std::string activation = text(o, "activation", "none");
@@ -159,14 +135,14 @@ int write_case(const Options& o) {
       c.activation_min = r.min, c.activation_max = r.max;
     }
   } catch (const std::exception& e) {
-    usage_error(std::string("--activation: ") + e.what());
+    write_usage_error(std::string("--activation: ") + e.what());
   }
 
-  if (o.count("output")) {
+  if (o.has("output")) {
     const auto out_hw = numbers(o, "output", "", 'x', 2);
     c.out_h_override = out_hw[0], c.out_w_override = out_hw[1];
   }
-  if (o.count("activation-range")) {
+  if (o.has("activation-range")) {
     const auto range = numbers(o, "activation-range", "", ',', 2);
     c.activation_min = range[0], c.activation_max = range[1];
   }
@@ -183,12 +159,12 @@ int write_case(const Options& o) {
       for (size_t oc = 0; oc < targets.size(); ++oc) targets[oc] = 60.0 + 13.0 * static_cast<double>(oc % 5);
       conf::assign_requant_for_peaks(c, conf::channel_peaks(c), targets);
     } catch (const std::exception& e) {
-      std::cerr << "golden_tool: the reference refuses this case: " << e.what() << "\n";
+      std::cerr << "conformance: the reference refuses this case: " << e.what() << "\n";
       return 1;
     }
   }
 
-  const bool recipes = o.count("recipes") > 0;
+  const bool recipes = o.has("recipes");
   conf::TensorRecipes stored;
   if (recipes) stored = {&input_recipe, &weight_recipe, c.has_bias ? &bias_recipe : nullptr};
   auto doc = conf::case_document(c, meta, stored);
@@ -202,81 +178,11 @@ int write_case(const Options& o) {
     std::filesystem::create_directories(std::filesystem::absolute(out).parent_path());
     conf::write_json_atomically(out, doc);
   } catch (const std::exception& e) {
-    std::cerr << "golden_tool: " << e.what() << "\n";
+    std::cerr << "conformance: " << e.what() << "\n";
     return 1;
   }
   std::cout << "wrote " << out << ": " << conf::describe(c) << "\n";
   return 0;
 }
 
-// The op-level case files among the targets (folders searched recursively); model graphs,
-// which share golden/, are graph_tool's.
-std::vector<std::string> expand(const std::vector<std::string>& targets) {
-  std::vector<std::string> files;
-  for (const auto& t : targets) {
-    if (std::filesystem::is_directory(t)) {
-      for (const std::string& f : conf::list_golden_files(t)) {
-        if (conf::golden_format_of(f) == "conv-conformance-graph") {
-          std::cout << "skip  " << f << "  (a model graph: graph_tool check)\n";
-          continue;
-        }
-        files.push_back(f);
-      }
-    } else {
-      files.push_back(t);
-    }
-  }
-  return files;
-}
-
-int check_cases(const std::vector<std::string>& targets) {
-  int bad = 0;
-  for (const auto& file : expand(targets)) {
-    try {
-      const auto g = conf::load_golden(file);
-      std::cout << "ok    " << file << "  " << g.name << "\n";
-    } catch (const std::exception& e) {
-      std::cout << "error " << e.what() << "\n";
-      ++bad;
-    }
-  }
-  return bad ? 1 : 0;
-}
-
-int list_cases(const std::vector<std::string>& targets) {
-  int bad = 0;
-  for (const auto& file : expand(targets)) {
-    try {
-      const auto g = conf::load_golden(file);
-      std::string tags;
-      for (const auto& t : g.tags) tags += (tags.empty() ? "" : ",") + t;
-      const std::string path = g.expected_status == "ok" ? conf::target_selected_path(g.conv) : "refused: " + g.expected_status;
-      std::cout << g.name << "  [" << tags << "]  " << path << "  " << ref::rounding_name(g.rounding) << "/"
-                << conf::to_string(g.compliance) << "  " << file << "\n";
-    } catch (const std::exception& e) {
-      std::cout << "error " << e.what() << "\n";
-      ++bad;
-    }
-  }
-  return bad ? 1 : 0;
-}
-
-}  // namespace
-
-int main(int argc, char** argv) {
-  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
-    std::cout << kUsage;
-    return argc < 2 ? 2 : 0;
-  }
-  const std::string command = argv[1];
-  std::vector<std::string> rest(argv + 2, argv + argc);
-  try {
-    if (command == "write") return write_case(parse_options(argc, argv, 2));
-    if (command == "check") return check_cases(rest.empty() ? std::vector<std::string>{conf::golden_dir()} : rest);
-    if (command == "list") return list_cases(rest.empty() ? std::vector<std::string>{conf::golden_dir()} : rest);
-  } catch (const std::exception& e) {
-    std::cerr << "golden_tool: " << e.what() << "\n";
-    return 1;
-  }
-  usage_error("unknown command '" + command + "'");
-}
+}  // namespace cli

@@ -1,20 +1,21 @@
-// graph_tool: the lowering loop from the command line.
+// conformance graph: the lowering loop on graph files.
 //
-//   graph_tool print FILE                       the graph and its op histogram
-//   graph_tool lower FILE OUT [--trace[-graphs]]  our pipeline; writes the lowered graph
-//   graph_tool check FILE [LOWERED] [--trace[-graphs]]
-//                                               every lowering check: FILE through our pipeline,
-//                                               or FILE against LOWERED (an external pipeline's
-//                                               output); exits 1 when a check fails
-//   graph_tool write-models DIR [--size small|full]
-//                                               the golden model graphs, expectations included
+//   graph print FILE                        the graph and its op histogram
+//   graph lower FILE OUT                    our pipeline; writes the lowered graph
+//   graph check FILE [LOWERED]              every lowering check: FILE through our pipeline, or
+//                                           FILE against LOWERED (an external pipeline's output)
+//   graph write-models DIR [--size small|full]
+//                                           the golden model graphs, expectations included
+// --trace prints the op histogram after every pass, --trace-graphs the whole graph too.
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
+#include "cli.h"
 #include "conf/golden.h"
 #include "conf/target_kernels.h"
+#include "lower/graph_replay.h"
 #include "lower/checks.h"
 #include "lower/executor.h"
 #include "lower/golden_graph.h"
@@ -22,22 +23,9 @@
 #include "lower/verifier.h"
 #include "models.h"
 
+namespace cli {
+
 namespace {
-
-const char* kUsage = R"(usage:
-  graph_tool print FILE
-  graph_tool lower FILE OUT [--trace | --trace-graphs]
-  graph_tool check FILE [LOWERED] [--trace | --trace-graphs]
-  graph_tool write-models DIR [--size small|full]
-FILE is a graph document ("conv-conformance-graph"); a golden graph's stored inputs are
-used, other graphs get seeded inputs. Checks run the target kernels against the reference.
---trace prints the op histogram after every pass, --trace-graphs the whole graph too.
-)";
-
-[[noreturn]] void usage_error(const std::string& message) {
-  std::cerr << "graph_tool: " << message << "\n" << kUsage;
-  std::exit(2);
-}
 
 struct Loaded {
   lower::Graph graph;
@@ -121,14 +109,6 @@ int check(const std::string& file, const std::string& lowered_file, const Trace&
   return pass ? 0 : 1;
 }
 
-std::vector<std::string> output_checksums(const lower::Graph& graph, const lower::Inputs& inputs, const conf::KernelSet& k) {
-  lower::ExecutionOptions options;
-  options.kernels = &k;
-  std::vector<std::string> sums;
-  for (const lower::Value& v : lower::execute(graph, inputs, options).outputs) sums.push_back(lower::value_checksum(v));
-  return sums;
-}
-
 // Writes one model with expectations: histograms from the model's architecture, checksums
 // of the original (reference semantics) and of the lowered graph run on the reference
 // kernels, written only when every check passes.
@@ -157,15 +137,15 @@ int write_model(const std::string& dir, const std::string& stem, const lower::mo
   const auto after = lower::structure(verdict.lowered, model.histogram_after, "after lowering");
   std::cout << stem << ":\n" << before.describe() << after.describe() << verdict.describe();
   if (!before.pass() || !after.pass() || !verdict.pass()) {
-    std::cerr << "graph_tool: " << stem << " fails its checks; not written\n";
+    std::cerr << "conformance graph: " << stem << " fails its checks; not written\n";
     return 1;
   }
   nlohmann::ordered_json expected;
   expected["histogram_before"] = model.histogram_before;
   expected["histogram_after"] = model.histogram_after;
   if (!model.unchanged_by.empty()) expected["unchanged_by"] = model.unchanged_by;
-  expected["original_output_checksums"] = output_checksums(g.graph, g.inputs, *reference);
-  expected["lowered_output_checksums"] = output_checksums(verdict.lowered, g.inputs, *reference);
+  expected["original_output_checksums"] = lower::output_checksums(g.graph, g.inputs, *reference);
+  expected["lowered_output_checksums"] = lower::output_checksums(verdict.lowered, g.inputs, *reference);
   nlohmann::ordered_json ordered;
   for (const auto& [key, value] : doc.items()) {
     if (key == "graph") ordered["expected"] = expected;
@@ -178,40 +158,26 @@ int write_model(const std::string& dir, const std::string& stem, const lower::mo
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  if (argc < 2 || std::string(argv[1]) == "--help") {
-    std::cout << kUsage;
-    return argc < 2 ? 2 : 0;
-  }
-  const std::string command = argv[1];
-  std::vector<std::string> positional;
+int graph_command(const Args& args) {
+  const auto& p = args.positional;
+  if (p.empty()) usage_error("graph needs a command: print, lower, check or write-models");
   Trace trace;
-  std::string size = "small";
-  for (int i = 2; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--trace") trace.histograms = true;
-    else if (a == "--trace-graphs") trace.graphs = true;
-    else if (a == "--size" && i + 1 < argc) size = argv[++i];
-    else if (a.rfind("--", 0) == 0) usage_error("unknown option " + a);
-    else positional.push_back(a);
+  trace.histograms = args.has("trace");
+  trace.graphs = args.has("trace-graphs");
+  const std::string& command = p[0];
+  if (command == "print" && p.size() == 2) return print(p[1]);
+  if (command == "lower" && p.size() == 3) return lower_file(p[1], p[2], trace);
+  if (command == "check" && (p.size() == 2 || p.size() == 3)) return check(p[1], p.size() == 3 ? p[2] : "", trace);
+  if (command == "write-models" && p.size() == 2) {
+    const std::string size = args.get("size", "small");
+    if (size != "small" && size != "full") usage_error("--size is small or full");
+    std::filesystem::create_directories(p[1]);
+    int status = 0;
+    const auto models = lower::models::all_models(size == "full" ? lower::models::Size::full : lower::models::Size::small);
+    for (const auto& [stem, model] : models) status |= write_model(p[1], stem, model);
+    return status;
   }
-  try {
-    if (command == "print" && positional.size() == 1) return print(positional[0]);
-    if (command == "lower" && positional.size() == 2) return lower_file(positional[0], positional[1], trace);
-    if (command == "check" && (positional.size() == 1 || positional.size() == 2)) {
-      return check(positional[0], positional.size() == 2 ? positional[1] : "", trace);
-    }
-    if (command == "write-models" && positional.size() == 1) {
-      if (size != "small" && size != "full") usage_error("--size is small or full");
-      std::filesystem::create_directories(positional[0]);
-      int status = 0;
-      const auto models = lower::models::all_models(size == "full" ? lower::models::Size::full : lower::models::Size::small);
-      for (const auto& [stem, model] : models) status |= write_model(positional[0], stem, model);
-      return status;
-    }
-  } catch (const std::exception& e) {
-    std::cerr << "graph_tool: " << e.what() << "\n";
-    return 1;
-  }
-  usage_error("bad arguments");
+  usage_error("graph " + command + ": wrong arguments");
 }
+
+}  // namespace cli

@@ -130,8 +130,9 @@ GoldenCase parse_golden(const json& doc, const std::string& file) {
   const Reader r(file);
   GoldenCase g;
   g.file = file;
-  g.document = doc;
   if (!doc.is_object()) r.fail("", "expected a JSON object at the top level");
+  check_json_depth(doc, file);  // before the copy, which recurses
+  g.document = doc;
   if (r.string(doc, "", "format") != kGoldenFormat) {
     r.fail("/format", "expected \"" + std::string(kGoldenFormat) + "\"");
   }
@@ -250,7 +251,13 @@ GoldenCase parse_golden(const json& doc, const std::string& file) {
       r.fail(gp, std::string("inconsistent case for status ok: ") + e.what());
     }
     if (c.out_h() < 1 || c.out_w() < 1) r.fail(gp, "the geometry gives an empty output");
-    const double macs = static_cast<double>(c.output_elements()) * c.kernel_h * c.kernel_w * c.weight_in_channels();
+    // In double first: a negative dilation makes the output grow, and the int64 product of
+    // ConvCase::output_elements() could overflow before any bound is checked.
+    const double outputs = static_cast<double>(c.batch) * c.out_h() * c.out_w() * c.out_channels;
+    if (outputs > static_cast<double>(kMaxTensorElements)) {
+      r.fail(gp, "the output would have " + std::to_string(outputs) + " elements, more than 2^24");
+    }
+    const double macs = outputs * c.kernel_h * c.kernel_w * c.weight_in_channels();
     if (macs > kMaxMacs) r.fail(gp, "the case needs " + std::to_string(macs) + " multiply-accumulates, more than 2^32");
     if (const json* out = r.optional(expected, "output")) {
       const std::string out_layout = r.string(*out, ep + "/output", "layout");
@@ -271,31 +278,85 @@ GoldenCase parse_golden(const json& doc, const std::string& file) {
   return g;
 }
 
-GoldenCase load_golden(const std::string& file) {
+GoldenCase load_golden(const std::string& file) { return parse_golden(read_json_file(file), file); }
+
+json parse_json_text(const std::string& text, const std::string& file) {
+  if (text.size() > kMaxJsonBytes) throw GoldenError(file, "", "file larger than 256 MiB");
+  // Nesting is measured on the text (brackets outside strings), before nlohmann builds
+  // anything: its parser does not recurse, but copying and printing a document do.
+  size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (ch == '\\') escaped = true;
+      else if (ch == '"') in_string = false;
+    } else if (ch == '"') {
+      in_string = true;
+    } else if (ch == '[' || ch == '{') {
+      if (++depth > kMaxJsonDepth) {
+        throw GoldenError(file, "", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels (at byte " +
+                                        std::to_string(i) + ")");
+      }
+    } else if ((ch == ']' || ch == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  try {
+    return json::parse(text);
+  } catch (const json::exception& e) {
+    throw GoldenError(file, "", std::string("not valid JSON: ") + e.what());
+  }
+}
+
+json read_json_file(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw GoldenError(file, "", "cannot open the file");
   in.seekg(0, std::ios::end);
   const auto size = static_cast<int64_t>(in.tellg());
   in.seekg(0);
-  if (size > (int64_t{256} << 20)) throw GoldenError(file, "", "file larger than 256 MiB");
-  json doc;
-  try {
-    doc = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw GoldenError(file, "", std::string("not valid JSON: ") + e.what());
+  if (size < 0) throw GoldenError(file, "", "cannot read the file");
+  if (static_cast<uint64_t>(size) > kMaxJsonBytes) throw GoldenError(file, "", "file larger than 256 MiB");
+  std::string text(static_cast<size_t>(size), '\0');
+  if (size > 0 && !in.read(text.data(), size)) throw GoldenError(file, "", "cannot read the file");
+  return parse_json_text(text, file);
+}
+
+void check_json_depth(const json& document, const std::string& file) {
+  // Iterative, so that the check itself cannot run out of stack.
+  struct Pending {
+    const json* value;
+    size_t depth;
+    std::string path;
+  };
+  std::vector<Pending> stack{{&document, 0, ""}};
+  while (!stack.empty()) {
+    Pending p = std::move(stack.back());
+    stack.pop_back();
+    if (!p.value->is_structured()) continue;
+    if (p.depth + 1 > kMaxJsonDepth) {
+      throw GoldenError(file, p.path, "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    }
+    if (p.value->is_array()) {
+      for (size_t i = 0; i < p.value->size(); ++i) {
+        if ((*p.value)[i].is_structured()) stack.push_back({&(*p.value)[i], p.depth + 1, p.path + "/" + std::to_string(i)});
+      }
+    } else {
+      for (auto it = p.value->begin(); it != p.value->end(); ++it) {
+        if (it->is_structured()) stack.push_back({&*it, p.depth + 1, p.path + "/" + it.key()});
+      }
+    }
   }
-  return parse_golden(doc, file);
 }
 
 std::string golden_format_of(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) return "";
   try {
-    const json document = json::parse(in);
+    const json document = read_json_file(file);
     return document.is_object() && document.contains("format") && document["format"].is_string()
                ? document["format"].get<std::string>()
                : "";
-  } catch (const json::exception&) {
+  } catch (const GoldenError&) {
     return "";
   }
 }

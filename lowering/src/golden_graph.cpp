@@ -1,6 +1,7 @@
 #include "lower/golden_graph.h"
 
-#include <fstream>
+#include <cstdio>
+#include <variant>
 
 #include "conf/golden.h"
 #include "lower/graph_json.h"
@@ -35,34 +36,82 @@ OpHistogram histogram(const json& v, const std::string& file, const std::string&
   return h;
 }
 
+double elements(const ref::Shape& shape) {
+  double n = 1;
+  for (int64_t d : shape) n *= static_cast<double>(d);
+  return n;
+}
+
+std::string count_text(double n) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.0f", n);
+  return text;
+}
+
+// Throws when the graph's convolutions or its node outputs add up beyond the work bound.
+void check_work_bound(const Graph& graph, const std::string& file) {
+  double macs = 0, produced = 0;
+  for (size_t i = 0; i < graph.nodes().size(); ++i) {
+    const Node& n = graph.nodes()[i];
+    const std::string path = "/graph/nodes/" + std::to_string(i);
+    const std::string what = "node '" + n.name + "'" + (n.kind == NodeKind::call ? " (" + n.op + ")" : "");
+    const double node_work = node_macs(graph, n);
+    macs += node_work;
+    if (macs > kMaxGraphMacs) {
+      fail(file, path, what + ": " + count_text(node_work) + " multiply-accumulates bring the graph to " +
+                           count_text(macs) + ", more than the 2^33 a golden graph may ask for");
+    }
+    for (const TensorMeta& m : n.outputs) produced += elements(m.shape);
+    if (produced > kMaxGraphElements) {
+      fail(file, path, what + ": the nodes up to this one produce " + count_text(produced) +
+                           " elements, more than the 2^30 a golden graph may ask for");
+    }
+  }
+}
+
 }  // namespace
+
+double node_macs(const Graph& graph, const Node& node) {
+  if (node.kind != NodeKind::call || node.outputs.size() != 1 || node.args.size() < 2) return 0;
+  // Which dim of the weight counts the output channels.
+  size_t channel_dim = 0;
+  if (node.op == "cortex_m.quantized_depthwise_conv2d.default") {
+    channel_dim = 3;  // IHWO [1, kh, kw, C * depth_multiplier]
+  } else if (node.op != "aten.convolution.default" && node.op != "aten.linear.default" &&
+             node.op != "cortex_m.quantized_conv2d.default") {
+    return 0;
+  }
+  const NodeRef* weight = std::get_if<NodeRef>(&node.args[1]);
+  if (!weight || !graph.has(weight->name)) return 0;
+  const Node& w = graph.node(weight->name);
+  if (w.outputs.size() != 1 || w.outputs[0].shape.size() <= channel_dim) return 0;
+  const ref::Shape& ws = w.outputs[0].shape;
+  if (ws[channel_dim] < 1) return 0;
+  return elements(node.outputs[0].shape) * (elements(ws) / static_cast<double>(ws[channel_dim]));
+}
 
 bool is_graph_document(const json& document) {
   return document.is_object() && document.contains("format") && document["format"] == kGraphFormat;
 }
 
 bool is_graph_file(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) return false;
   try {
-    return is_graph_document(json::parse(in));
-  } catch (const json::exception&) {
+    return is_graph_document(conf::read_json_file(file));
+  } catch (const conf::GoldenError&) {
     return false;
   }
 }
 
-GoldenGraph load_golden_graph(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) fail(file, "", "cannot open the file");
+GoldenGraph load_golden_graph(const std::string& file) { return golden_graph_from_json(conf::read_json_file(file), file); }
+
+GoldenGraph golden_graph_from_json(nlohmann::ordered_json document, const std::string& file) {
+  conf::check_json_depth(document, file);
   GoldenGraph g;
   g.file = file;
-  try {
-    g.document = json::parse(in);
-  } catch (const json::exception& e) {
-    fail(file, "", std::string("not valid JSON: ") + e.what());
-  }
+  g.document = std::move(document);
   const json& d = g.document;
   g.graph = graph_from_json(d, file);
+  check_work_bound(g.graph, file);
   g.name = g.graph.name;
   if (d.contains("description") && d["description"].is_string()) g.description = d["description"].get<std::string>();
   if (d.contains("tags")) g.tags = strings(d["tags"], file, "/tags");

@@ -1,5 +1,6 @@
 #include "lower/graph_json.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -17,6 +18,9 @@ using json = nlohmann::ordered_json;
 constexpr int64_t kMaxRank = 6;
 constexpr int64_t kMaxElements = int64_t{1} << 24;
 constexpr size_t kMaxNodes = 200000;
+// Constant data is generated or copied while loading, so its total is bounded too: 2^26
+// elements (256 MiB of float32), far above any model this suite replays.
+constexpr int64_t kMaxConstantElements = int64_t{1} << 26;
 
 [[noreturn]] void fail(const std::string& file, const std::string& path, const std::string& problem) {
   throw conf::GoldenError(file, path, problem);
@@ -242,9 +246,13 @@ TensorMeta meta_from_json(const json& spec, const std::string& file, const std::
   const json& shape = member(spec, file, path, "shape");
   meta.shape = int_list(shape, file, path + "/shape", 0, kMaxElements);
   if (static_cast<int64_t>(meta.shape.size()) > kMaxRank) fail(file, path + "/shape", "more than 6 dims");
+  // Dims of size 0 count as 1 here: [0, 2^24, 2^24, ...] holds no element, but every
+  // product over its dims (strides, counts of the dims after the 0) would overflow.
   double elements = 1;
-  for (int64_t d : meta.shape) elements *= static_cast<double>(d);
-  if (elements > static_cast<double>(kMaxElements)) fail(file, path + "/shape", "more than 2^24 elements");
+  for (int64_t d : meta.shape) elements *= static_cast<double>(std::max<int64_t>(d, 1));
+  if (elements > static_cast<double>(kMaxElements)) {
+    fail(file, path + "/shape", ref::to_string(meta.shape) + " has more than 2^24 elements (dims of size 0 counted as 1)");
+  }
   try {
     meta.dtype = parse_dtype(string_field(spec, file, path, "dtype"));
   } catch (const std::invalid_argument& e) {
@@ -294,6 +302,7 @@ Graph graph_from_json(const json& document, const std::string& file) {
   const json& nodes = member(g, file, "/graph", "nodes");
   if (!nodes.is_array()) fail(file, "/graph/nodes", "expected a list");
   if (nodes.size() > kMaxNodes) fail(file, "/graph/nodes", "more than 200000 nodes");
+  int64_t constant_elements = 0;
   for (size_t i = 0; i < nodes.size(); ++i) {
     const std::string path = "/graph/nodes/" + std::to_string(i);
     const json& spec = nodes[i];
@@ -329,6 +338,11 @@ Graph graph_from_json(const json& document, const std::string& file) {
         }
       }
     } else if (node.kind == NodeKind::constant) {
+      constant_elements += node.outputs[0].numel();
+      if (constant_elements > kMaxConstantElements) {
+        fail(file, path + "/meta", "the constants up to this one hold " + std::to_string(constant_elements) +
+                                       " elements, more than 2^26 in all");
+      }
       node.data = data_from_json(member(spec, file, path, "data"), node.outputs[0], file, path + "/data", &node.recipe);
     }
     if (const json* source = optional_member(spec, "source")) {
@@ -351,17 +365,7 @@ Graph graph_from_json(const json& document, const std::string& file) {
   return graph;
 }
 
-Graph load_graph(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw conf::GoldenError(file, "", "cannot open the file");
-  json document;
-  try {
-    document = json::parse(in);
-  } catch (const json::exception& e) {
-    throw conf::GoldenError(file, "", std::string("not valid JSON: ") + e.what());
-  }
-  return graph_from_json(document, file);
-}
+Graph load_graph(const std::string& file) { return graph_from_json(conf::read_json_file(file), file); }
 
 json graph_to_json(const Graph& graph) {
   json nodes = json::array();

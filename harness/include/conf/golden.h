@@ -50,6 +50,20 @@ struct GoldenCase {
 GoldenCase parse_golden(const nlohmann::ordered_json& document, const std::string& file);
 GoldenCase load_golden(const std::string& file);
 
+// Limits every JSON reader of golden files applies before looking at a document: deeper
+// nesting would make copying, comparing or printing it recurse without bound.
+constexpr size_t kMaxJsonDepth = 100;
+constexpr size_t kMaxJsonBytes = size_t{256} << 20;
+
+// The whole text of a file as one JSON document. Throws GoldenError(file, "", problem) for
+// text that is not JSON, nests deeper than kMaxJsonDepth or is larger than kMaxJsonBytes.
+nlohmann::ordered_json parse_json_text(const std::string& text, const std::string& file);
+// The same for a file's contents (also when the file cannot be read).
+nlohmann::ordered_json read_json_file(const std::string& file);
+// Throws GoldenError(file, path of the first too deep value, ...) when a document nests
+// deeper than kMaxJsonDepth (for documents built in memory; parse_json_text checks text).
+void check_json_depth(const nlohmann::ordered_json& document, const std::string& file);
+
 // Every *.json under dir, recursively, sorted. Throws std::runtime_error when dir is missing.
 std::vector<std::string> list_golden_files(const std::string& dir);
 

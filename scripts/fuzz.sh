@@ -17,22 +17,7 @@ seconds=${1:-60}
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 targets=(golden_case graph)
 
-packages=(clang libclang-rt-14-dev cmake ninja-build nlohmann-json3-dev googletest libgtest-dev libgmock-dev
-          librapidcheck-dev)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "[fuzz] installing: ${missing[*]}"
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "[fuzz] not root: run  sudo apt-get install -y ${missing[*]}" >&2
-    exit 1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+"$root/scripts/setup_deps.sh" clang libclang-rt-14-dev
 
 # The whole tree is instrumented for coverage (fuzzer-no-link) and sanitized, so the
 # loaders in the harness and lowering libraries are what the fuzzer explores.

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the suite builds with, when any is missing. Needs root for
-# the install; does nothing (and needs nothing) when everything is present.
+# Installs the Debian packages the suite builds with, when any is missing, plus any package
+# named on the command line (scripts/fuzz.sh adds clang, the nightly run chromium). Needs
+# root for the install; does nothing (and needs nothing) when everything is present.
+#
+#   scripts/setup_deps.sh [EXTRA_PACKAGE...]
 set -euo pipefail
 
 packages=(cmake ninja-build g++ binutils googletest libgtest-dev libgmock-dev librapidcheck-dev
-          nlohmann-json3-dev libbenchmark-dev)
+          nlohmann-json3-dev libbenchmark-dev "$@")
 
 missing=()
 for p in "${packages[@]}"; do

@@ -15,7 +15,7 @@ namespace {
 
 const char* kUsage = R"(usage: conformance COMMAND [ARGS]
 
-  run [PATH...] [--kernels K] [--filter REGEX] [--tag TAG]
+  run [PATH...] [--kernels K] [--filter 'PATTERN|PATTERN'] [--tag TAG]
       replay golden files (default: every file under golden/), op cases and model graphs;
       one line per case, an explanation for every failure; exit 1 on any failure
   explain FILE [--kernels K]
@@ -35,6 +35,7 @@ const char* kUsage = R"(usage: conformance COMMAND [ARGS]
   graph print FILE | graph lower FILE OUT | graph check FILE [LOWERED] | graph write-models DIR
       the lowering loop on graph files (--trace, --trace-graphs, --size small|full)
 
+PATTERN: a case name with * and ? wildcards (e.g. 'depthwise_*|*_recipe').
 K: target (the dispatching wrappers, default), target:<path> (one dispatch path, e.g.
 target:conv_generic), reference. The golden folder is $CONFORMANCE_GOLDEN_DIR or golden/.
 )";

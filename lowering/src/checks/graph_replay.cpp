@@ -1,6 +1,5 @@
 #include "lower/graph_replay.h"
 
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -30,13 +29,16 @@ std::string joined(const std::vector<std::string>& v) {
   return s;
 }
 
-// The nodes a report names, printed with their op, arguments and metadata.
+// The nodes a report names ("node 'x'"), printed with their op, arguments and metadata.
 std::string named_nodes(const Graph& graph, const std::string& text) {
-  static const std::regex node_name("node '([^']+)'");
+  static const std::string marker = "node '";
   std::set<std::string> seen;
   std::string lines;
-  for (std::sregex_iterator it(text.begin(), text.end(), node_name), end; it != end; ++it) {
-    const std::string name = (*it)[1];
+  for (size_t at = text.find(marker); at != std::string::npos; at = text.find(marker, at + 1)) {
+    const size_t begin = at + marker.size();
+    const size_t end = text.find('\'', begin);
+    if (end == std::string::npos) break;
+    const std::string name = text.substr(begin, end - begin);
     if (!graph.has(name) || !seen.insert(name).second) continue;
     lines += "  " + format_node(graph.node(name)) + "\n";
   }

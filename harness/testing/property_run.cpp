@@ -28,6 +28,7 @@ struct RunState {
   // Per current test.
   std::map<std::string, int64_t> family_cases;
   std::map<std::string, int64_t> path_cases;
+  std::map<std::string, int64_t> coverage;
   std::string first_counterexample;
 };
 
@@ -66,6 +67,7 @@ class RecordListener : public ::testing::EmptyTestEventListener {
   void OnTestStart(const ::testing::TestInfo&) override {
     state().family_cases.clear();
     state().path_cases.clear();
+    state().coverage.clear();
     state().first_counterexample.clear();
   }
   void OnTestEnd(const ::testing::TestInfo& info) override {
@@ -78,6 +80,7 @@ class RecordListener : public ::testing::EmptyTestEventListener {
     record["seed"] = s.seed;
     record["families"] = s.family_cases;
     record["paths"] = s.path_cases;
+    if (!s.coverage.empty()) record["coverage"] = s.coverage;
     if (info.result()->Failed()) {
       record["replay"] = replay_command();
       if (!s.first_counterexample.empty()) record["counterexample"] = s.first_counterexample;
@@ -153,6 +156,26 @@ void record_case(const std::string& family, const std::string& path) {
   if (!path.empty()) ++state().path_cases[path];
 }
 
+std::string coverage_key(const ConvCase& c, const std::string& path) {
+  const std::string stride = c.stride_h > 2 || c.stride_w > 2
+                                 ? ">2"
+                                 : std::to_string(c.stride_h) + "x" + std::to_string(c.stride_w);
+  const bool no_pad = c.pad_top == 0 && c.pad_bottom == 0 && c.pad_left == 0 && c.pad_right == 0;
+  const bool symmetric = c.pad_top == c.pad_bottom && c.pad_left == c.pad_right;
+  const bool depthwise = c.kind == ConvKind::depthwise;
+  std::string key = "path=" + (path.empty() ? std::string("?") : path);
+  key += "|stride=" + stride;
+  key += std::string("|padding=") + (no_pad ? "none" : symmetric ? "symmetric" : "asymmetric");
+  key += std::string("|dilation=") + (c.dilation_h > 1 || c.dilation_w > 1 ? ">1" : "1");
+  key += std::string("|groups=") + (depthwise ? "depthwise" : c.groups > 1 ? "grouped" : "dense");
+  key += std::string("|multiplier=") + (!depthwise ? "n/a" : c.depth_multiplier > 1 ? ">1" : "1");
+  key += "|activation=" + c.activation_tail;
+  key += std::string("|batch=") + (c.batch > 1 ? ">1" : "1");
+  return key;
+}
+
+void record_coverage(const ConvCase& c, const std::string& path) { ++state().coverage[coverage_key(c, path)]; }
+
 std::string counterexample_file(const std::string& file_name) {
   namespace fs = std::filesystem;
   std::string name = state().suite + "." + current_test_name();
@@ -200,6 +223,7 @@ void check_matches_reference(const ConvCase& c, const KernelSet& kernels, const 
   }
   const RunOutcome got = kernels.run(c);
   record_case(family, got.path);
+  record_coverage(c, got.path);
   RC_TAG(got.path);
   const double saturated = saturated_fraction(c, expected, kernels.rounding());
   RC_CLASSIFY(saturated == 0.0, "no int8 saturation");

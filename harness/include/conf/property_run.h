@@ -33,6 +33,15 @@ std::string replay_command(const std::string& golden_dir = "");
 // Counts one evaluated case of `family` that ran on `path`, for the summary.
 void record_case(const std::string& family, const std::string& path);
 
+// Counts one evaluated case under its coverage key, for the summary's coverage matrix:
+// "path=P|stride=S|padding=K|dilation=D|groups=G|multiplier=M|activation=A|batch=B" with
+// S in 1x1, 1x2, 2x1, 2x2, >2 (either axis above 2); K none / symmetric / asymmetric;
+// D 1 / >1 (either axis); G dense / grouped / depthwise; M 1 / >1 (depthwise) or n/a;
+// A the case's activation tail; B 1 / >1. Written as "coverage" in the test's record.
+void record_coverage(const ConvCase& c, const std::string& path);
+// The coverage key record_coverage counts `c` under.
+std::string coverage_key(const ConvCase& c, const std::string& path);
+
 // A path for a counterexample file of the current test, in its own folder under
 // $CONFORMANCE_COUNTEREXAMPLE_DIR (default ./counterexamples); the folder is created.
 std::string counterexample_file(const std::string& file_name);

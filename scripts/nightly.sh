@@ -19,6 +19,7 @@
 #   NIGHTLY_BENCH_THRESHOLD    percent a ratio may be worse than the baseline (default 25)
 #   NIGHTLY_BUILD_DIR, NIGHTLY_SANITIZE_BUILD_DIR   build folders
 #   NIGHTLY_SANITIZE_CXX_FLAGS extra CMAKE_CXX_FLAGS of the sanitizer build (default none)
+#   NIGHTLY_FUZZ_SECONDS       seconds per fuzz target (default 30; 0 skips the fuzz run)
 #
 # gtest's GTEST_OUTPUT=xml:DIR/ names each file after the executable and picks a free name
 # when the program starts, so two tests of one executable running at the same time (ctest
@@ -126,6 +127,17 @@ if [ "${NIGHTLY_BENCH:-1}" = 1 ]; then
     sed 's/^/  /' "$out/bench/compare.txt"
     [ $bench_status -eq 0 ] || problems+=("benchmark comparison: $(tail -n 1 "$out/bench/compare.txt")")
     bench_args+=(--baseline "$baseline" --threshold "$threshold")
+  fi
+fi
+
+# A short fuzz run of the golden readers (clang + libFuzzer; scripts/fuzz.sh installs them).
+fuzz_seconds=${NIGHTLY_FUZZ_SECONDS:-30}
+if [ "$fuzz_seconds" != 0 ]; then
+  log "fuzzing the golden readers: $fuzz_seconds s per target"
+  if ! FUZZ_BUILD_DIR=${NIGHTLY_FUZZ_BUILD_DIR:-$root/build-nightly-fuzz} "$root/scripts/fuzz.sh" "$fuzz_seconds" \
+      >"$out/logs/fuzz.log" 2>&1; then
+    tail -n 20 "$out/logs/fuzz.log"
+    problems+=("the fuzz run failed or found a crash (log: $out/logs/fuzz.log)")
   fi
 fi
 

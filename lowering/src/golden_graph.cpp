@@ -90,18 +90,6 @@ double node_macs(const Graph& graph, const Node& node) {
   return elements(node.outputs[0].shape) * (elements(ws) / static_cast<double>(ws[channel_dim]));
 }
 
-bool is_graph_document(const json& document) {
-  return document.is_object() && document.contains("format") && document["format"] == kGraphFormat;
-}
-
-bool is_graph_file(const std::string& file) {
-  try {
-    return is_graph_document(conf::read_json_file(file));
-  } catch (const conf::GoldenError&) {
-    return false;
-  }
-}
-
 GoldenGraph load_golden_graph(const std::string& file) { return golden_graph_from_json(conf::read_json_file(file), file); }
 
 GoldenGraph golden_graph_from_json(nlohmann::ordered_json document, const std::string& file) {

@@ -23,20 +23,23 @@ const conf::KernelSet& target() {
   return *kernels;
 }
 
-// Writes the failing graph with its input recipe; returns how to replay it.
-std::string save_graph(const lower::Graph& graph, uint64_t input_seed) {
+// The graph and its input recipe as a golden graph document: the property checks the inputs
+// this document gives, so a saved counterexample replays exactly what failed.
+nlohmann::ordered_json graph_document(const lower::Graph& graph, uint64_t input_seed) {
+  lower::DataRecipe r;
+  r.seed = input_seed;
+  r.scale = 1.0 / 16;  // multiples of 1/16 in [-8, 8)
+  std::map<std::string, lower::DataRecipe> recipes;
+  for (const lower::Node* p : graph.placeholders()) recipes[p->name] = r;
+  return lower::golden_graph_document(graph, "counterexample of lowering_property", {"counterexample"},
+                                      conf::parse_compliance("qtol:255"), recipes);
+}
+
+// Writes the failing graph with its input; returns how to replay it.
+std::string save_graph(const nlohmann::ordered_json& document) {
   try {
     const std::string file = conf::testing::counterexample_file("graph.json");
-    std::map<std::string, lower::DataRecipe> recipes;
-    lower::DataRecipe r;
-    r.seed = input_seed;
-    r.min = -128;
-    r.max = 127;
-    r.scale = 1.0 / 16;
-    for (const lower::Node* p : graph.placeholders()) recipes[p->name] = r;
-    conf::write_json_atomically(file, lower::golden_graph_document(graph, "counterexample of lowering_property",
-                                                                   {"counterexample"}, conf::parse_compliance("qtol:255"),
-                                                                   recipes));
+    conf::write_json_atomically(file, document);
     return "counterexample graph: " + file + "\nreplay it alone: CONFORMANCE_GOLDEN_DIR=" + file + " " +
            LOWERING_GOLDEN_GRAPHS_EXE + "\n" + conf::testing::adopt_command(file);
   } catch (const std::exception& e) {
@@ -44,26 +47,13 @@ std::string save_graph(const lower::Graph& graph, uint64_t input_seed) {
   }
 }
 
-lower::Inputs inputs_from_seed(const lower::Graph& graph, uint64_t seed) {
-  lower::Inputs inputs;
-  for (const lower::Node* p : graph.placeholders()) {
-    lower::TensorMeta m = p->meta();
-    m.dim_order = ref::contiguous_order(m.shape.size());
-    lower::DataRecipe r;
-    r.seed = seed;
-    r.scale = 1.0 / 16;
-    inputs[p->name] = lower::value_from_constant(m, lower::data_from_recipe(r, m.dtype, static_cast<size_t>(m.numel())));
-  }
-  return inputs;
-}
-
 }  // namespace
 
 RC_GTEST_PROP(LoweringProperty, RandomGraphsLowerFaithfully, ()) {
   const gens::GraphSpec spec = *gens::graph_spec();
-  const uint64_t input_seed = spec.input_seed;
   const lower::Graph original = gens::build_graph(spec);
-  const lower::Inputs inputs = inputs_from_seed(original, input_seed);
+  const nlohmann::ordered_json document = graph_document(original, spec.input_seed);
+  const lower::Inputs inputs = lower::golden_graph_from_json(document, "generated graph").inputs;
   // End to end the lowered graph may differ from the float simulation by near-tie flips
   // that later layers amplify; per-node faithfulness is the sharp check, so end to end is
   // reported, not judged, here.
@@ -91,7 +81,7 @@ RC_GTEST_PROP(LoweringProperty, RandomGraphsLowerFaithfully, ()) {
       std::ostringstream os;
       os << spec;
       return os.str();
-    }() + verdict.describe() + save_graph(original, input_seed) +
+    }() + verdict.describe() + save_graph(document) +
             "\nreplay: " + conf::testing::replay_command());
   }
   if (lowered_convs != fusable) {
@@ -99,6 +89,6 @@ RC_GTEST_PROP(LoweringProperty, RandomGraphsLowerFaithfully, ()) {
     os << spec;
     RC_FAIL(std::to_string(lowered_convs) + " convolutions lowered where the spec has " + std::to_string(fusable) +
             " lowerable layers:\n" + os.str() + "lowered graph:\n" + lower::format_graph(verdict.lowered) +
-            save_graph(original, input_seed) + "\nreplay: " + conf::testing::replay_command());
+            save_graph(document) + "\nreplay: " + conf::testing::replay_command());
   }
 }

@@ -1,7 +1,6 @@
 // conformance run / explain / rederive / adopt / list / check: golden files of both formats
 // (op-level cases and model graphs), told apart by their "format" field.
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -53,16 +52,6 @@ std::string tag_list(const std::vector<std::string>& tags) {
   return "[" + s + "]";
 }
 
-json read_json(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw conf::GoldenError(file, "", "cannot open the file");
-  try {
-    return json::parse(in);
-  } catch (const json::exception& e) {
-    throw conf::GoldenError(file, "", std::string("not valid JSON: ") + e.what());
-  }
-}
-
 // What differs between two "expected" sections, in a few lines.
 std::string expectation_difference(const json& before, const json& after) {
   std::ostringstream os;
@@ -90,7 +79,7 @@ std::string expectation_difference(const json& before, const json& after) {
 // reference semantics and the reference kernel set (graphs). Throws with the reason when
 // it cannot be derived.
 json derived_document(const std::string& file) {
-  json doc = read_json(file);
+  json doc = conf::read_json_file(file);
   if (is_graph(file)) {
     const lower::GoldenGraph g = lower::load_golden_graph(file);
     const auto reference = conf::make_reference_kernel_set(conf::target_rounding());
@@ -157,7 +146,7 @@ int rederive(const Args& args) {
   int changed = 0, errors = 0;
   for (const std::string& file : golden_files(args.positional)) {
     try {
-      const json before = read_json(file);
+      const json before = conf::read_json_file(file);
       const json after = derived_document(file);
       const json old_expected = before.contains("expected") ? before["expected"] : json::object();
       if (after["expected"] == old_expected) {
@@ -180,7 +169,7 @@ int rederive(const Args& args) {
 int adopt(const Args& args) {
   if (args.positional.size() != 1 || !args.has("out")) usage_error("adopt takes a counterexample file and --out FILE");
   const std::string from = args.positional[0], out = args.get("out");
-  json doc = read_json(from);
+  json doc = conf::read_json_file(from);
   std::vector<std::string> tags{"regression"};
   std::stringstream extra(args.get("tags"));
   for (std::string t; std::getline(extra, t, ',');) {

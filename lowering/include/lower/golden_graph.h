@@ -30,10 +30,6 @@ struct GoldenGraph {
   nlohmann::ordered_json document;
 };
 
-// Whether a parsed JSON document is a graph (as opposed to an op-level golden case).
-bool is_graph_document(const nlohmann::ordered_json& document);
-// Whether the file's "format" field names a graph; false for unreadable files.
-bool is_graph_file(const std::string& file);
 
 // Throws conf::GoldenError with the file and JSON path of the first bad field, and when the
 // graph asks for more work than the bounds below (checked on the recorded metadata, before

@@ -20,7 +20,6 @@ class Rewriter {
   explicit Rewriter(const Graph& old);
 
   const Graph& old() const { return old_; }
-  const Users& old_users() const { return old_users_; }
   // Users of an old node, "output" included.
   const std::vector<std::string>& users(const std::string& old_name) const;
   const Graph& current() const { return graph_; }

@@ -3,11 +3,18 @@
 # named on the command line (scripts/fuzz.sh adds clang, the nightly run chromium). Needs
 # root for the install; does nothing (and needs nothing) when everything is present.
 #
+# Besides the build itself, the list holds what the optional suites run on: the Arm toolchain
+# and QEMU (on-target), XNNPACK (an independent kernel set) and PyTorch (exported models).
+# CMake finds each one or reports its tests as skipped with the package names.
+#
 #   scripts/setup_deps.sh [EXTRA_PACKAGE...]
 set -euo pipefail
 
 packages=(cmake ninja-build g++ binutils googletest libgtest-dev libgmock-dev librapidcheck-dev
-          nlohmann-json3-dev libbenchmark-dev "$@")
+          nlohmann-json3-dev libbenchmark-dev
+          gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
+          libxnnpack-dev libpthreadpool-dev libcpuinfo-dev
+          python3 python3-torch python3-torchaudio python3-torchvision "$@")
 
 missing=()
 for p in "${packages[@]}"; do

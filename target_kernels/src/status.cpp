@@ -1,4 +1,5 @@
 // Names and messages for status codes and dispatch paths.
+#include "isa.h"
 #include "tk/conv.h"
 
 namespace tk {
@@ -84,6 +85,16 @@ const char* path_name(DepthwisePath path) {
     case DepthwisePath::depthwise_as_conv: return "depthwise_as_conv";
   }
   return "unknown_path";
+}
+
+const char* isa_name() {
+#if TK_ISA_MVE
+  return "helium";
+#elif TK_ISA_DSP
+  return "dsp";
+#else
+  return "portable";
+#endif
 }
 
 }  // namespace tk

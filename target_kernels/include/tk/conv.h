@@ -119,6 +119,10 @@ enum class Rounding : int32_t { double_rounding, single_rounding };
 // The requantization rounding the library was built with (TK_SINGLE_ROUNDING selects single).
 Rounding rounding_mode();
 
+// The instruction-set variant of the inner loops, fixed at compile time from the compiler's
+// feature macros: "helium" (MVE), "dsp" (the 32-bit SIMD multiply-accumulates) or "portable".
+const char* isa_name();
+
 // The requantization step on its own, exactly as every kernel applies it (before the output
 // offset and clamp). Arguments outside the domain (acc * 2^max(shift,0) beyond int32, shift
 // outside [-31, 30]) give an unspecified but defined value.

@@ -2,7 +2,9 @@
 // whole window is inside the input sum all nine taps in one pass over a block of channels;
 // border pixels (any padding, also padding larger than the kernel) take the multiplier-1
 // route, which skips the taps that fall in the padding.
+#include "depthwise_3x3_dsp.h"
 #include "depthwise_block.h"
+#include "depthwise_mve.h"
 #include "paths.h"
 
 namespace tk {
@@ -11,6 +13,9 @@ namespace {
 
 void interior_pixel(const DepthwiseJob& job, const ChannelBlock& block, int32_t n, int32_t ih,
                     int32_t iw, int8_t* out) {
+#if TK_ISA_DSP
+  depthwise_3x3_interior_dsp(job, block, n, ih, iw, out);
+#else
   const DepthwiseShape& s = job.shape;
   const ptrdiff_t px = s.input.c;                                // next tap along W
   const ptrdiff_t row = static_cast<ptrdiff_t>(s.input.w) * px;  // next tap along H
@@ -30,11 +35,15 @@ void interior_pixel(const DepthwiseJob& job, const ChannelBlock& block, int32_t 
     acc[c] += static_cast<uint32_t>(sum);
   }
   store_requantized(block.table, job.stage, acc, block.count, out + block.first);
+#endif
 }
 
 }  // namespace
 
 void depthwise_3x3(const DepthwiseJob& job) {
+#if TK_ISA_MVE
+  if (depthwise_3x3_mve(job)) return;
+#endif
   const DepthwiseShape& s = job.shape;
   ChannelBlock block;
   for (int32_t c0 = 0; c0 < s.output.c; c0 += kDepthwiseBlock) {

@@ -2,6 +2,7 @@
 // depth_multiplier output channels. The IHWO filter [1][kh][kw][M] is transposed into OHWI
 // [M][kh][kw][1] at the start of the scratch, and the rest of the scratch serves the conv
 // path chosen for the equivalent dense problem.
+#include "depthwise_mve.h"
 #include "paths.h"
 
 namespace tk {
@@ -38,10 +39,14 @@ void depthwise_as_conv(const DepthwiseJob& job, int8_t* scratch) {
   const int32_t outputs = s.output.c;
   const int32_t taps = s.filter.h * s.filter.w;
   int8_t* ohwi = scratch;
+#if TK_ISA_MVE
+  transpose_filter_mve(job.filter, taps, outputs, ohwi);
+#else
   for (int32_t t = 0; t < taps; ++t) {
     const int8_t* src = job.filter + static_cast<ptrdiff_t>(t) * outputs;
     for (int32_t m = 0; m < outputs; ++m) ohwi[static_cast<ptrdiff_t>(m) * taps + t] = src[m];
   }
+#endif
   ConvJob conv;
   conv.shape = equivalent_conv(s);
   conv.input = job.input;

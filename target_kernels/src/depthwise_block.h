@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "depthwise_tap_dsp.h"
+#include "isa.h"
 #include "job.h"
 #include "requant_block.h"
 
@@ -33,11 +35,15 @@ inline void prepare_block(const OutputStage& st, int32_t first, int32_t total,
 // of overflowing; the result is exact whenever the true accumulator fits int32.
 inline void accumulate_tap(uint32_t* acc, const int8_t* x, const int8_t* w, int32_t count,
                            int32_t input_offset) {
+#if TK_ISA_DSP
+  accumulate_tap_dsp(acc, x, w, count, input_offset);
+#else
   const int16_t offset = static_cast<int16_t>(input_offset);
   for (int32_t c = 0; c < count; ++c) {
     const int16_t xv = static_cast<int16_t>(x[c] + offset);
     acc[c] += static_cast<uint32_t>(static_cast<int32_t>(xv) * w[c]);
   }
+#endif
 }
 
 // One output pixel of the multiplier-1 path for one channel block (also the border pixels of

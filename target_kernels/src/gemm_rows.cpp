@@ -3,6 +3,9 @@
 // vectorize the K loop (widening multiply-add of int16 by int8 into int32).
 #include "gemm_rows.h"
 
+#include "gemm_rows_dsp.h"
+#include "gemm_rows_mve.h"
+#include "isa.h"
 #include "requant_block.h"
 
 namespace tk {
@@ -64,6 +67,11 @@ void accumulate_chunk(const GemmJob& job, const int8_t* const* rows, int32_t c0,
 }  // namespace
 
 void gemm_rows(const GemmJob& job, const int8_t* const* rows, int8_t* const* outs, int32_t count) {
+#if TK_ISA_MVE
+  gemm_rows_mve(job, rows, outs, count);
+#elif TK_ISA_DSP
+  gemm_rows_dsp(job, rows, outs, count);
+#else
   const int8_t* live_rows[kGemmMaxRows];
   int8_t* live_outs[kGemmMaxRows];
   int32_t live = 0;
@@ -98,6 +106,7 @@ void gemm_rows(const GemmJob& job, const int8_t* const* rows, int8_t* const* out
       store_requantized(table, st, acc[r], n, live_outs[r] + c0);
     }
   }
+#endif
 }
 
 }  // namespace detail

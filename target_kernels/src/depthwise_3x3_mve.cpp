@@ -1,0 +1,295 @@
+// Helium depthwise 3x3 (multiplier 1, dilation 1). VMLADAVA reduces 16 int8 products into a
+// 32-bit scalar per instruction, but a depthwise output sums over its 9 taps, which are
+// scattered across the NHWC input. So, per block of 16 channels and per tile of output pixels
+// along W, the tile's 3 input rows are first interleaved (VST4) into a small buffer laid out
+// [column][channel][row slot 0..3]: one 32-bit word holds a channel's 3 rows at one column,
+// and one output's window is 3 words 64 bytes apart, fetched by a single word gather and
+// dotted with the channel's weights (lane 4 * column + row, lanes of slot 3 and of the fourth
+// word zero) by one VMLADAVA. Consecutive outputs are 64 * stride bytes apart.
+//
+// Padding: rows and columns outside the input are written to the buffer as the zero point
+// (-input_offset), so every output, border or not, takes the same path. The input offset is
+// folded into each channel's starting value:
+//   bias + sum_t (x_t + o) * w_t = (bias + o * sum_t w_t) + sum_t x_t * w_t,
+// and a padded tap x_t = -o contributes -o * w_t + o * w_t = 0, as in the portable code.
+// All sums wrap modulo 2^32 like the portable accumulators.
+//
+// Outputs are requantized four pixels of one channel at a time (the channel's terms
+// broadcast) and scattered to the NHWC output, C bytes apart.
+#include "depthwise_mve.h"
+
+#if TK_ISA_MVE
+
+#include <arm_mve.h>
+#include <string.h>
+
+#include "requant_mve.h"
+
+namespace tk {
+namespace detail {
+namespace {
+
+constexpr int32_t kBlock = 16;    // channels per buffer column (one int8 vector)
+constexpr int32_t kMaxCols = 32;  // input columns per tile
+constexpr int32_t kColumnBytes = 4 * kBlock;
+
+struct ChannelTerms {
+  int8_t weights[kBlock][16];  // [channel][4 * column + row], other lanes zero
+  int32_t start[kBlock];       // bias + input_offset * sum of the 9 weights
+  mve::ChannelRequant requant[kBlock];
+  int32_t kind[kBlock];  // 2 * (L > 0) + (R > 0): which pixel loop the channel takes
+  int32_t common_kind;   // the kind of every channel of the block, or -1
+};
+
+void prepare_channels(const DepthwiseJob& job, int32_t c0, int32_t count, ChannelTerms& terms) {
+  const int32_t channels = job.shape.output.c;
+  for (int32_t c = 0; c < count; ++c) {
+    int32_t sum = 0;
+    for (int32_t lane = 0; lane < 16; ++lane) terms.weights[c][lane] = 0;
+    for (int32_t i = 0; i < 3; ++i) {
+      for (int32_t j = 0; j < 3; ++j) {
+        const int8_t w = job.filter[(i * 3 + j) * channels + c0 + c];
+        terms.weights[c][4 * j + i] = w;
+        sum += w;
+      }
+    }
+    const uint32_t bias =
+        job.stage.bias != NULL ? static_cast<uint32_t>(job.stage.bias[c0 + c]) : 0u;
+    terms.start[c] = static_cast<int32_t>(
+        bias + static_cast<uint32_t>(sum) * static_cast<uint32_t>(job.input_offset));
+    terms.requant[c] =
+        mve::channel_requant(job.stage.multiplier[c0 + c], job.stage.shift[c0 + c]);
+    terms.kind[c] = 2 * (terms.requant[c].left != 1) + (terms.requant[c].neg_right != 0);
+  }
+  terms.common_kind = terms.kind[0];
+  for (int32_t c = 1; c < count; ++c)
+    if (terms.kind[c] != terms.common_kind) terms.common_kind = -1;
+}
+
+// Column q of the buffer (64 bytes at buffer + 64 q): channel c's word holds input rows
+// ih0 .. ih0 + 2 at column iw0 + q (the zero point outside the input), slot 3 unused.
+void interleave_tile(const DepthwiseJob& job, int32_t n, int32_t c0, int32_t count,
+                     int32_t ih0, int32_t iw0, int32_t cols, int8_t* buffer) {
+  const DepthwiseShape& s = job.shape;
+  const ptrdiff_t pixel = s.input.c;
+  const int8x16_t padding = vdupq_n_s8(zero_point(job.input_offset));
+  const mve_pred16_t live = vctp8q(static_cast<uint32_t>(count));
+  // Row pointers at column 0 (only dereferenced inside the input).
+  const int8_t* row[3];
+  bool row_inside[3];
+  for (int32_t i = 0; i < 3; ++i) {
+    const int32_t ih = ih0 + i;
+    row_inside[i] = ih >= 0 && ih < s.input.h;
+    row[i] = row_inside[i] ? job.input + pixel_offset(s.input, n, ih, 0) + c0 : job.input;
+  }
+  const int32_t first = iw0 < 0 ? (-iw0 < cols ? -iw0 : cols) : 0;  // columns left of the input
+  const int32_t end_inside = s.input.w - iw0 < cols ? s.input.w - iw0 : cols;
+  int8x16x4_t column;
+  column.val[3] = padding;
+  int32_t q = 0;
+  for (; q < first; ++q) {
+    column.val[0] = column.val[1] = column.val[2] = padding;
+    vst4q_s8(buffer + q * kColumnBytes, column);
+  }
+  for (; q < end_inside; ++q) {
+    const ptrdiff_t at = static_cast<ptrdiff_t>(iw0 + q) * pixel;
+    if (count == kBlock) {
+      for (int32_t i = 0; i < 3; ++i)
+        column.val[i] = row_inside[i] ? vldrbq_s8(row[i] + at) : padding;
+    } else {
+      for (int32_t i = 0; i < 3; ++i)
+        column.val[i] = row_inside[i] ? vldrbq_z_s8(row[i] + at, live) : padding;
+    }
+    vst4q_s8(buffer + q * kColumnBytes, column);
+  }
+  for (; q < cols; ++q) {
+    column.val[0] = column.val[1] = column.val[2] = padding;
+    vst4q_s8(buffer + q * kColumnBytes, column);
+  }
+}
+
+// Four 32-bit lanes from four general registers in two instructions: VMOV Qd[i], Qd[i-2],
+// Rt, Rt2 puts Rt in lane i-2 and Rt2 in lane i (seen on QEMU; gcc 12's vcreateq assumes the
+// opposite and swaps the halves, a bug fixed in later gcc, hence no intrinsic here). With
+// vsetq_lane it costs one instruction per lane.
+inline int32x4_t lanes_from(int32_t a0, int32_t a1, int32_t a2, int32_t a3) {
+  int32x4_t v;
+  __asm__("vmov %q0[2], %q0[0], %1, %2\n\tvmov %q0[3], %q0[1], %3, %4"
+          : "=&w"(v)
+          : "r"(a0), "r"(a2), "r"(a1), "r"(a3));
+  return v;
+}
+
+// What every channel of a tile shares.
+struct TileRun {
+  int8_t* out;             // output of channel c0 at the tile's first pixel
+  int32_t pixels;
+  int32_t channels;        // C: consecutive output pixels are C bytes apart
+  uint32x4_t pixel_offsets;  // 0, C, 2C, 3C
+  uint32x4_t columns;      // addresses of buffer columns 0..3 (channel 0's words)
+  int32x4_t offset, lo, hi;
+};
+
+// One group of four consecutive pixels of channel c: requantized, offset, clamped, stored
+// C bytes apart (only the first `valid` lanes when predicated).
+// The dot product of one window (the words at columns + kOffset) with a channel's weights.
+template <int kOffset>
+inline int32_t window_dot(uint32x4_t columns, int8x16_t w) {
+  return vmladavq_s8(vreinterpretq_s8_s32(vldrwq_gather_base_s32(columns, kOffset)), w);
+}
+
+// (Scalar operands where MVE has them, the offset and the start, to leave the eight vector
+// registers to the loop.)
+template <bool kLeft, bool kRight>
+inline int32x4_t output_four(int32x4_t sums, int32_t start, const mve::ChannelRequant& k,
+                             int32_t offset, int32x4_t lo, int32x4_t hi) {
+  const int32x4_t y = mve::requantize_channel_as<kLeft, kRight>(vaddq_n_s32(sums, start), k.left,
+                                                                k.multiplier, k.neg_right);
+  return vminq_s32(vmaxq_s32(vqaddq_n_s32(y, offset), lo), hi);
+}
+
+// Channels first .. last - 1 of the tile, all with the same kind of requantization (L > 0 or
+// not, R > 0 or not), so the pixel loop has no branch. Not inlined: on its own the loop keeps
+// every constant in a register. kStep: bytes between consecutive windows (64 * stride) as
+// gather immediates, for strides 1 and 2, whose buffer has room for the windows of up to 3
+// pixels past the tile (computed, never stored); 0: any stride, with a register step and no
+// read past the tile.
+template <int kStep, bool kLeft, bool kRight>
+__attribute__((noinline)) void run_channels(const TileRun& t, int32_t first, int32_t last,
+                                            const ChannelTerms& terms, ptrdiff_t step) {
+  // Locals, not loads through t: the output stores could alias t as far as the compiler knows.
+  const int32_t pixels = t.pixels;
+  const int32_t full = pixels & ~3;
+  const int32_t groups = pixels >> 2;
+  const ptrdiff_t pixel_step = 4 * static_cast<ptrdiff_t>(t.channels);
+  const uint32x4_t pixel_offsets = t.pixel_offsets;
+  const int32_t offset = vgetq_lane_s32(t.offset, 0);
+  const int32x4_t lo = t.lo, hi = t.hi;
+  const mve_pred16_t tail = vctp32q(static_cast<uint32_t>(pixels - full));
+  for (int32_t c = first; c < last; ++c) {
+    const int8x16_t w = vldrbq_s8(terms.weights[c]);
+    const int32_t start = terms.start[c];
+    const mve::ChannelRequant k = terms.requant[c];
+    int8_t* out = t.out + c;
+    int32x4_t sums;
+    if (kStep != 0) {
+      uint32x4_t columns = vaddq_n_u32(t.columns, static_cast<uint32_t>(4 * c));
+      for (int32_t g = groups; g > 0; --g) {
+        const int32_t a0 = window_dot<0>(columns, w);
+        const int32_t a1 = window_dot<kStep>(columns, w);
+        const int32_t a2 = window_dot<2 * kStep>(columns, w);
+        const int32_t a3 = window_dot<3 * kStep>(columns, w);
+        columns = vaddq_n_u32(columns, 4 * kStep);
+        const int32x4_t y =
+            output_four<kLeft, kRight>(lanes_from(a0, a1, a2, a3), start, k, offset, lo, hi);
+        vstrbq_scatter_offset_s32(out, pixel_offsets, y);
+        out += pixel_step;
+      }
+      if (full == pixels) continue;
+      const int32_t a0 = window_dot<0>(columns, w);
+      const int32_t a1 = window_dot<kStep>(columns, w);
+      const int32_t a2 = window_dot<2 * kStep>(columns, w);
+      sums = lanes_from(a0, a1, a2, 0);
+    } else {
+      const uint32x4_t window_offsets =
+          vsubq_u32(t.columns, vdupq_n_u32(vgetq_lane_u32(t.columns, 0)));
+      const int8_t* window =
+          reinterpret_cast<const int8_t*>(static_cast<uintptr_t>(vgetq_lane_u32(t.columns, 0))) +
+          4 * c;
+      int32_t p = 0;
+      int32_t lanes[4] = {0, 0, 0, 0};
+      for (; p < pixels; ++p) {
+        const int32x4_t x =
+            vldrwq_gather_offset_s32(reinterpret_cast<const int32_t*>(window), window_offsets);
+        lanes[p & 3] = vmladavq_s8(vreinterpretq_s8_s32(x), w);
+        window += step;
+        if ((p & 3) == 3) {
+          const int32x4_t y =
+              output_four<kLeft, kRight>(vldrwq_s32(lanes), start, k, offset, lo, hi);
+          vstrbq_scatter_offset_s32(out, pixel_offsets, y);
+          out += pixel_step;
+        }
+      }
+      if (full == pixels) continue;
+      sums = vldrwq_s32(lanes);
+    }
+    const int32x4_t y = output_four<kLeft, kRight>(sums, start, k, offset, lo, hi);
+    vstrbq_scatter_offset_p_s32(out, pixel_offsets, y, tail);
+  }
+}
+
+template <int kStep>
+void run_kind(int32_t kind, const TileRun& t, int32_t first, int32_t last,
+              const ChannelTerms& terms, ptrdiff_t step) {
+  switch (kind) {
+    case 0: run_channels<kStep, false, false>(t, first, last, terms, step); break;
+    case 1: run_channels<kStep, false, true>(t, first, last, terms, step); break;
+    case 2: run_channels<kStep, true, false>(t, first, last, terms, step); break;
+    default: run_channels<kStep, true, true>(t, first, last, terms, step); break;
+  }
+}
+
+template <int kStep>
+void run_tile(const TileRun& t, int32_t count, const ChannelTerms& terms, ptrdiff_t step) {
+  if (terms.common_kind >= 0) {
+    run_kind<kStep>(terms.common_kind, t, 0, count, terms, step);
+    return;
+  }
+  // Runs of consecutive channels of the same kind.
+  for (int32_t first = 0, last; first < count; first = last) {
+    for (last = first + 1; last < count && terms.kind[last] == terms.kind[first];) ++last;
+    run_kind<kStep>(terms.kind[first], t, first, last, terms, step);
+  }
+}
+
+}  // namespace
+
+bool depthwise_3x3_mve(const DepthwiseJob& job) {
+  const DepthwiseShape& s = job.shape;
+  const int32_t channels = s.output.c;
+  const int32_t stride_w = s.stride.w;
+  // Tile: as many outputs as fit kMaxCols input columns (at least one: 3 columns).
+  const int32_t tile = (kMaxCols - 3) / stride_w + 1;
+  const ptrdiff_t step = static_cast<ptrdiff_t>(kColumnBytes) * stride_w;
+  ChannelTerms terms;
+  // A spare column for the fourth word of the last window, and room for the windows of the
+  // (discarded) pixels that round a tile up to a multiple of 4 at strides 1 and 2.
+  alignas(8) int8_t buffer[(kMaxCols + 1 + 3 * 2) * kColumnBytes];
+  memset(buffer, 0, sizeof buffer);
+  TileRun t;
+  t.channels = channels;
+  t.pixel_offsets = vmulq_n_u32(vidupq_n_u32(0, 1), static_cast<uint32_t>(channels));
+  t.columns = vaddq_n_u32(vmulq_n_u32(vidupq_n_u32(0, 1), kColumnBytes),
+                          static_cast<uint32_t>(reinterpret_cast<uintptr_t>(buffer)));
+  t.offset = vdupq_n_s32(job.stage.output_offset);
+  t.lo = vdupq_n_s32(job.stage.activation_min);
+  t.hi = vdupq_n_s32(job.stage.activation_max);
+  for (int32_t c0 = 0; c0 < channels; c0 += kBlock) {
+    const int32_t count = channels - c0 < kBlock ? channels - c0 : kBlock;
+    prepare_channels(job, c0, count, terms);
+    for (int32_t n = 0; n < s.output.n; ++n) {
+      for (int32_t oh = 0; oh < s.output.h; ++oh) {
+        const int32_t ih0 = oh * s.stride.h - s.padding.h;
+        for (int32_t ow0 = 0; ow0 < s.output.w; ow0 += tile) {
+          t.pixels = s.output.w - ow0 < tile ? s.output.w - ow0 : tile;
+          const int32_t cols = (t.pixels - 1) * stride_w + 3;
+          interleave_tile(job, n, c0, count, ih0, ow0 * stride_w - s.padding.w, cols + 1,
+                          buffer);
+          // The windows are read by gathers from integer addresses: keep the compiler from
+          // moving the buffer's stores past them.
+          __asm__ volatile("" ::: "memory");
+          t.out = job.output + pixel_offset(s.output, n, oh, ow0) + c0;
+          if (stride_w == 1) run_tile<kColumnBytes>(t, count, terms, step);
+          else if (stride_w == 2) run_tile<2 * kColumnBytes>(t, count, terms, step);
+          else run_tile<0>(t, count, terms, step);
+        }
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace detail
+}  // namespace tk
+
+#endif  // TK_ISA_MVE

@@ -1,17 +1,33 @@
-// Target kernels vs the reference on the bench layer shapes S1-S9, in one process, single
-// thread. Prints google-benchmark's table, then MAC rates and the target/reference ratio
-// per shape. Flags are google-benchmark's (e.g. --benchmark_filter=S7,
+// Target kernels vs XNNPACK (single thread) vs the reference on the bench layer shapes S1-S9,
+// in one process. Prints google-benchmark's table, then MAC rates and the ratios per shape.
+//
+//   --kernels=target,xnnpack,reference   the kernel sets to time, by registry name
+//                                        (conformance kernels lists them); default: target,
+//                                        xnnpack when this build has it, and reference
+// Other flags are google-benchmark's (e.g. --benchmark_filter=S7,
 // --benchmark_out=bench.json --benchmark_out_format=json).
+//
+// target and xnnpack are timed as prepared calls (buffers, and XNNPACK's packed weights, made
+// once; the loop calls the kernel only). Any other registry name is timed through
+// KernelSet::run, which adds guard buffers and copies: its row says "run()".
+// Before timing, every set's output is checked against the reference in that set's rounding.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <cstring>
 #include <map>
+#include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "conf/conv_case.h"
+#include "conf/kernel_registry.h"
 #include "conf/recipe.h"
 #include "conf/target_kernels.h"
+#ifdef CONFORMANCE_HAVE_XNNPACK
+#include "conf/xnnpack_kernel_set.h"
+#endif
 
 namespace {
 
@@ -109,6 +125,28 @@ void reference(benchmark::State& state, const conf::ConvCase& c) {
   state.counters["MAC/s"] = benchmark::Counter(static_cast<double>(c.macs()), benchmark::Counter::kIsIterationInvariantRate);
 }
 
+#ifdef CONFORMANCE_HAVE_XNNPACK
+void xnnpack(benchmark::State& state, const conf::ConvCase& c) {
+  conf::PreparedXnnpackCall call(c);
+  for (auto _ : state) {
+    call.run();
+    benchmark::DoNotOptimize(call.output().data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["MAC/s"] = benchmark::Counter(static_cast<double>(c.macs()), benchmark::Counter::kIsIterationInvariantRate);
+}
+#endif
+
+// Any kernel set through its run(): includes the set's own setup and checks.
+void through_run(benchmark::State& state, const conf::KernelSet* kernels, const conf::ConvCase& c) {
+  for (auto _ : state) {
+    auto outcome = kernels->run(c);
+    benchmark::DoNotOptimize(outcome.output.data());
+  }
+  state.counters["MAC/s"] = benchmark::Counter(static_cast<double>(c.macs()), benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel("run()");
+}
+
 // Keeps google-benchmark's console output and remembers each run's MAC rate.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
@@ -122,28 +160,119 @@ class RatioReporter : public benchmark::ConsoleReporter {
   }
 };
 
+std::vector<std::string> default_kernels() {
+  std::vector<std::string> names{"target"};
+  if (conf::kernel_set_info("xnnpack").available) names.push_back("xnnpack");
+  names.push_back("reference");
+  return names;
+}
+
+// Takes --kernels=a,b,c out of argv (google-benchmark refuses flags it does not know).
+std::vector<std::string> take_kernels_flag(int& argc, char** argv) {
+  std::vector<std::string> names;
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    const char* flag = "--kernels=";
+    if (std::strncmp(argv[i], flag, std::strlen(flag)) != 0) {
+      argv[kept++] = argv[i];
+      continue;
+    }
+    std::stringstream list(argv[i] + std::strlen(flag));
+    for (std::string name; std::getline(list, name, ',');) {
+      if (!name.empty()) names.push_back(name);
+    }
+  }
+  argc = kept;
+  return names.empty() ? default_kernels() : names;
+}
+
+// Every set must compute the reference's answer on every shape before its speed means anything.
+bool outputs_match(const std::string& name, const conf::KernelSet& kernels) {
+  bool all = true;
+  for (const Shape& s : shapes()) {
+    const auto outcome = kernels.run(s.c);
+    const auto expected = conf::reference_result(s.c, kernels.rounding()).output.data();
+    if (!outcome.ok() || outcome.output != expected) {
+      std::fprintf(stderr, "conv_bench: %s %s on %s (%s): %s\n", name.c_str(),
+                   outcome.ok() ? "differs from the reference" : outcome.status.c_str(), s.name, s.what,
+                   outcome.message.c_str());
+      all = false;
+    }
+  }
+  return all;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  for (const Shape& s : shapes()) {
-    benchmark::RegisterBenchmark((std::string("target/") + s.name).c_str(), target, s.c)->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark((std::string("reference/") + s.name).c_str(), reference, s.c)
-        ->Unit(benchmark::kMillisecond)
-        ->MinTime(0.2);
+  const std::vector<std::string> names = take_kernels_flag(argc, argv);
+  std::vector<std::unique_ptr<conf::KernelSet>> owned;
+  for (const std::string& name : names) {
+    try {
+      // Timing in a forked child would measure the fork: never isolated here.
+      owned.push_back(conf::make_kernel_set(name, conf::Isolation::off));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "conv_bench: --kernels: %s\n", e.what());
+      return 2;
+    }
+    if (!outputs_match(name, *owned.back())) return 1;
+  }
+  for (size_t k = 0; k < names.size(); ++k) {
+    const std::string& name = names[k];
+    for (const Shape& s : shapes()) {
+      const std::string id = name + "/" + s.name;
+      if (name == "target") {
+        benchmark::RegisterBenchmark(id.c_str(), target, s.c)->Unit(benchmark::kMicrosecond);
+      } else if (name == "reference") {
+        benchmark::RegisterBenchmark(id.c_str(), reference, s.c)->Unit(benchmark::kMillisecond)->MinTime(0.2);
+#ifdef CONFORMANCE_HAVE_XNNPACK
+      } else if (name == "xnnpack") {
+        benchmark::RegisterBenchmark(id.c_str(), xnnpack, s.c)->Unit(benchmark::kMicrosecond);
+#endif
+      } else {
+        benchmark::RegisterBenchmark(id.c_str(), through_run, owned[k].get(), s.c)->Unit(benchmark::kMicrosecond);
+      }
+    }
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
 
-  std::printf("\n%-5s %-40s %-18s %12s %12s %8s\n", "shape", "layer", "path", "target", "reference", "ratio");
-  std::printf("%-5s %-40s %-18s %12s %12s %8s\n", "", "", "", "GMAC/s", "GMAC/s", "");
+  // GMAC/s per set, then every ratio of a set to the ones after it (target/xnnpack,
+  // target/reference, xnnpack/reference with the default sets).
+  std::printf("\n%-5s %-40s %-18s", "shape", "layer", "target path");
+  for (const std::string& name : names) std::printf(" %11.11s", name.c_str());
+  for (size_t a = 0; a < names.size(); ++a) {
+    for (size_t b = a + 1; b < names.size(); ++b) {
+      const std::string ratio = names[a].substr(0, 4) + "/" + names[b].substr(0, 4);
+      std::printf(" %9s", ratio.c_str());
+    }
+  }
+  std::printf("\n%-5s %-40s %-18s", "", "", "");
+  for (size_t i = 0; i < names.size(); ++i) std::printf(" %11s", "GMAC/s");
+  std::printf("\n");
   for (const Shape& s : shapes()) {
-    const auto t = reporter.rate.find(std::string("target/") + s.name);
-    const auto r = reporter.rate.find(std::string("reference/") + s.name);
-    if (t == reporter.rate.end() || r == reporter.rate.end()) continue;
-    std::printf("%-5s %-40s %-18s %12.3f %12.3f %7.1fx\n", s.name, s.what, conf::target_selected_path(s.c).c_str(),
-                t->second / 1e9, r->second / 1e9, t->second / r->second);
+    std::vector<double> rates;
+    for (const std::string& name : names) {
+      const auto it = reporter.rate.find(name + "/" + s.name);
+      rates.push_back(it == reporter.rate.end() ? 0.0 : it->second);
+    }
+    bool any = false;
+    for (double r : rates) any = any || r > 0.0;
+    if (!any) continue;
+    std::printf("%-5s %-40s %-18s", s.name, s.what, conf::target_selected_path(s.c).c_str());
+    for (double r : rates) std::printf(" %11.3f", r / 1e9);
+    for (size_t a = 0; a < rates.size(); ++a) {
+      for (size_t b = a + 1; b < rates.size(); ++b) {
+        if (rates[a] > 0.0 && rates[b] > 0.0) {
+          std::printf(" %8.2fx", rates[a] / rates[b]);
+        } else {
+          std::printf(" %9s", "-");
+        }
+      }
+    }
+    std::printf("\n");
   }
   benchmark::Shutdown();
   return 0;

@@ -141,6 +141,14 @@ if [ "$fuzz_seconds" != 0 ]; then
   fi
 fi
 
+# Executed-instruction counts on the emulated cores (exact and repeatable, unlike host time).
+if [ -f "$release/on_target/host/mps3-an547/bench/conv_bench_icount.elf" ]; then
+  log "instruction counts on Cortex-M4 and Cortex-M55 (QEMU -icount 7)"
+  if ! "$root/on_target/bench/icount_report.sh" "$release" >"$out/bench/icount.md" 2>&1; then
+    problems+=("instruction counts below the CMSIS-NN figures or their floors (see $out/bench/icount.md)")
+  fi
+fi
+
 # 4. The report.
 elapsed=$(( $(date +%s) - t0 ))
 problem_notes=()
@@ -158,6 +166,9 @@ dirty=$(git -C "$root" status --porcelain 2>/dev/null | grep -c . || true)
     --note "host=$(hostname), $(nproc) cores" --note "duration before the report=${elapsed} s" \
     "${problem_notes[@]}" "${bench_args[@]}" --markdown "$out/summary.md" --html "$out/summary.html" >"$out/logs/summary.log" 2>&1
 cat "$out/logs/summary.log"
+if [ -f "$out/bench/icount.md" ]; then
+  { echo; cat "$out/bench/icount.md"; } >>"$out/summary.md"
+fi
 
 elapsed=$(( $(date +%s) - t0 ))
 log "report: $out/summary.md, $out/summary.html (${elapsed} s in all)"

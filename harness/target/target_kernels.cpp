@@ -88,6 +88,7 @@ class TargetKernelSet : public KernelSet {
   std::string name() const override { return path_.empty() ? "target" : "target/" + path_; }
   ref::Rounding rounding() const override { return target_rounding(); }
   RunOutcome run(const ConvCase& c) const override { return run_target(c, path_, Defect::none); }
+  bool reports_target_status_names() const override { return true; }
 
  private:
   std::string path_;

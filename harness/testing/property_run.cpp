@@ -196,7 +196,25 @@ std::string adopt_command(const std::string& file) {
          quoted(file) + " --out " + quoted((std::filesystem::path(golden_dir()) / "regressions" / (stem + ".json")).string());
 }
 
-std::string save_counterexample(const ConvCase& c, ref::Rounding rounding, const std::string& why) {
+std::string kernel_set_registry_name(const KernelSet& kernels) {
+  std::string name = kernels.name();
+  for (const char* family : {"target/", "reference/"}) {
+    const std::string prefix = family;
+    if (name.rfind(prefix, 0) == 0) name[prefix.size() - 1] = ':';
+  }
+  return name;
+}
+
+std::string case_replay_command(const std::string& file, ref::Rounding rounding, const std::string& kernels) {
+  if (rounding == ref::Rounding::double_rounding || rounding == ref::Rounding::single_rounding) {
+    return "CONFORMANCE_GOLDEN_DIR=" + quoted(file) + " CONFORMANCE_KERNELS=" + quoted(kernels) + " " +
+           CONFORMANCE_GOLDEN_REPLAY_PREFIX + ref::rounding_name(rounding);
+  }
+  return std::string(CONFORMANCE_TOOL) + " explain " + quoted(file) + " --kernels " + quoted(kernels);
+}
+
+std::string save_counterexample(const ConvCase& c, ref::Rounding rounding, const std::string& why,
+                                const std::string& kernels) {
   std::string file;
   try {
     file = counterexample_file("case.json");
@@ -211,8 +229,8 @@ std::string save_counterexample(const ConvCase& c, ref::Rounding rounding, const
   } catch (const std::exception& e) {
     return std::string("(could not write a counterexample file: ") + e.what() + ")";
   }
-  return "counterexample: " + file + " (replay it alone: CONFORMANCE_GOLDEN_DIR=" + quoted(std::as_const(file)) +
-         " " + CONFORMANCE_GOLDEN_REPLAY_PREFIX + ref::rounding_name(rounding) + ")\n" + adopt_command(file);
+  return "counterexample: " + file + " (replay it alone: " + case_replay_command(file, rounding, kernels) + ")\n" +
+         adopt_command(file);
 }
 
 void check_matches_reference(const ConvCase& c, const KernelSet& kernels, const std::string& family) {
@@ -241,7 +259,7 @@ void check_matches_reference(const ConvCase& c, const KernelSet& kernels, const 
   if (got.status != "ok") message << "status " << got.status << ": " << got.message << "\n";
   for (const auto& e : got.integrity_errors) message << "integrity: " << e << "\n";
   if (got.status == "ok") message << report.describe() << "\n";
-  message << save_counterexample(c, kernels.rounding(), why.str()) << "\n";
+  message << save_counterexample(c, kernels.rounding(), why.str(), kernel_set_registry_name(kernels)) << "\n";
   message << "replay: " << replay_command() << "\n";
   RC_FAIL(message.str());
 }

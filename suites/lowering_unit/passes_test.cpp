@@ -592,6 +592,32 @@ TEST(ViewCopies, ViewChangingTheDimOrderIsNotANoOp) {
   EXPECT_EQ(json(run_pass(lower::remove_noop_view_copies_pass(), g)), json(g));
 }
 
+// At length 1 ([N, C, 1, 1]) contiguous and channels-last are the same bytes: the lowering
+// skips the second layer's clone to channels-last, so the first layer's clone back to
+// contiguous has no inverse to fold with (Wav2Letter at 320 samples kept 9 instead of 1).
+TEST(FoldInverseClones, ByteIdenticalCloneIntoAConvFoldsAtLengthOne) {
+  for (const int64_t channels : {1, 3}) {
+    SCOPED_TRACE("in_channels " + std::to_string(channels));
+    GraphBuilder b("chain_length_1");
+    const std::string xq = b.quantize(b.input("x", {1, channels, 3}), kIn, "x.q");
+    ConvSpec first = conv_spec(6, {3}, 1);  // length 3 -> 1
+    first.output = QParams{0.25, -3, -128, 127};
+    ConvSpec second = conv_spec(5, {3}, 1);
+    second.padding = {1};
+    second.weight.seed = 21;
+    const std::string y1 = b.quantized_conv(xq, kIn, first, "conv1");
+    b.output(b.quantized_conv(y1, first.output, second, "conv2"));
+    const Graph g = b.build();
+    const Graph lowered = pipeline(g);
+    EXPECT_EQ(count(lowered, kCortexConv) + count(lowered, kCortexDepthwise), 2);
+    EXPECT_EQ(count(lowered, kClone), channels == 1 ? 1 : 2);  // as at any other length
+    const Node& conv2 = *nodes_with(lowered, kCortexConv).back();
+    const std::string& conv2_input = lowered.node(ref_name(conv2.args[0])).op;
+    EXPECT_TRUE(conv2_input == kCortexConv || conv2_input == kCortexDepthwise) << "conv2 reads a " << conv2_input;
+    expect_lowering_agrees(g, lowered, float_input({1, channels, 3}, 15));
+  }
+}
+
 Graph clone_pair(const std::vector<int64_t>& a, const std::vector<int64_t>& b_order, bool second_user) {
   GraphBuilder b("clones");
   const std::string x = b.input("x", {1, 2, 3, 4});

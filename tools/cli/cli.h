@@ -37,5 +37,6 @@ int rederive(const Args& args);              // recompute expectations, show the
 int list(const Args& args);                  // name, tags, dispatch path / lowered ops
 int check_files(const Args& args);           // parse only
 int graph_command(const Args& args);         // print | lower | check | write-models
+int pack_command(const Args& args);          // cases for the on-target runner (on_target/)
 
 }  // namespace cli

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "conf/golden.h"
+#include "conf/kernel_registry.h"
 #include "conf/target_kernels.h"
 
 namespace cli {
@@ -34,10 +35,17 @@ const char* kUsage = R"(usage: conformance COMMAND [ARGS]
       parse files only; errors name the file and the JSON path
   graph print FILE | graph lower FILE OUT | graph check FILE [LOWERED] | graph write-models DIR
       the lowering loop on graph files (--trace, --trace-graphs, --size small|full)
+  pack --out FILE [--rounding R] [--cases N] [--seed S]      (conformance pack --help)
+      golden and generated cases with the reference's outputs, for the on-target runner
+
+  kernels
+      every kernel set by name: its rounding, whether it is ours or external (external sets
+      run crash-isolated unless CONFORMANCE_ISOLATION=off) and whether this build has it
 
 PATTERN: a case name with * and ? wildcards (e.g. 'depthwise_*|*_recipe').
-K: target (the dispatching wrappers, default), target:<path> (one dispatch path, e.g.
-target:conv_generic), reference. The golden folder is $CONFORMANCE_GOLDEN_DIR or golden/.
+K: a kernel set name from `conformance kernels`: target (the dispatching wrappers, default),
+target:<path> (one dispatch path, e.g. target:conv_generic), reference, reference:<rounding>,
+xnnpack, ... The golden folder is $CONFORMANCE_GOLDEN_DIR or golden/.
 )";
 
 }  // namespace
@@ -73,18 +81,14 @@ Args parse_args(int argc, char** argv, int first, const std::vector<std::string>
 }
 
 std::unique_ptr<conf::KernelSet> kernel_set(const std::string& choice) {
-  if (choice == "target") return conf::make_target_kernel_set();
-  if (choice == "reference") return conf::make_reference_kernel_set(conf::target_rounding());
-  if (choice.rfind("target:", 0) == 0) {
-    const std::string path = choice.substr(7);
-    for (const auto kind : {conf::ConvKind::conv, conf::ConvKind::depthwise}) {
-      for (const std::string& p : conf::target_paths(kind)) {
-        if (p == path) return conf::make_target_kernel_set(path);
-      }
-    }
-    usage_error("no dispatch path '" + path + "'");
+  try {
+    return conf::make_kernel_set(choice);
+  } catch (const conf::KernelSetUnavailable& e) {
+    std::cerr << "conformance: " << e.what() << "\n";
+    std::exit(77);  // ctest's SKIP_RETURN_CODE convention: not a failure of the kernels
+  } catch (const std::invalid_argument& e) {
+    usage_error(std::string("--kernels: ") + e.what());
   }
-  usage_error("--kernels is target, target:<path> or reference, not '" + choice + "'");
 }
 
 std::vector<std::string> golden_files(const std::vector<std::string>& targets) {
@@ -118,7 +122,12 @@ int main(int argc, char** argv) {
     if (command == "rederive") return rederive(parse_args(argc, argv, 2, {"accept"}));
     if (command == "list") return list(parse_args(argc, argv, 2, {}));
     if (command == "check") return check_files(parse_args(argc, argv, 2, {}));
+    if (command == "kernels") {
+      std::cout << conf::describe_kernel_set_catalog();
+      return 0;
+    }
     if (command == "graph") return graph_command(parse_args(argc, argv, 2, {"trace", "trace-graphs"}));
+    if (command == "pack") return pack_command(parse_args(argc, argv, 2, {"help", "corrupt-expected"}));
   } catch (const std::exception& e) {
     std::cerr << "conformance: " << e.what() << "\n";
     return 1;

@@ -23,7 +23,10 @@ struct Replay {
 const char* verdict_name(Replay::Verdict verdict);  // "PASS", "FAIL", "SKIP"
 
 // An op-level case: the stored expectation must still be the reference's, then the kernel
-// set's output must meet the case's compliance mode (or its refusal status). Cases recorded
+// set's output must meet the case's compliance mode. A negative case must be refused: with
+// the status the file names when the set reports the target kernels' status names
+// (KernelSet::reports_target_status_names), else in any way (any non-ok status, including
+// kUnsupportedStatus) with nothing written; an output, a crash or a hang fails. Cases recorded
 // for another rounding than the kernel set's are skipped, saying so. Never throws for a bad
 // file: a malformed case is a failure naming the file and JSON path.
 Replay replay_golden_case(const std::string& file, const KernelSet& kernels);

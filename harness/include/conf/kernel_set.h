@@ -11,13 +11,19 @@
 
 namespace conf {
 
+// The status of a valid case an implementation cannot express (XNNPACK refuses a
+// requantization scale >= 256, a zero point outside int8, ...): not a wrong answer, so the
+// suites skip the case and say how many they skipped, instead of failing it.
+inline constexpr const char* kUnsupportedStatus = "unsupported";
+
 struct RunOutcome {
-  std::string status = "ok";                  // "ok" or the implementation's status name
+  std::string status = "ok";                  // "ok", kUnsupportedStatus or the implementation's status name
   std::string message;                        // what a refusal means
   std::string path;                           // the dispatch path that ran
   std::vector<int8_t> output;                 // NHWC
   std::vector<std::string> integrity_errors;  // guard bytes written, inputs modified
   bool ok() const { return status == "ok" && integrity_errors.empty(); }
+  bool unsupported() const { return status == kUnsupportedStatus && integrity_errors.empty(); }
 };
 
 // Whether `status` is one of the '|'-separated names in `alternatives` ("bad_groups|bad_filter_dims").
@@ -35,6 +41,11 @@ class KernelSet {
   // The requantization rounding the implementation promises; the reference is run in it.
   virtual ref::Rounding rounding() const = 0;
   virtual RunOutcome run(const ConvCase& c) const = 0;
+  // Whether refusals carry the target kernels' status names (bad_groups, bad_stride, ...),
+  // the names negative golden cases expect. A set that does not (the reference, every
+  // external implementation) passes a negative case by refusing it in any way and writing
+  // nothing (conf/golden_replay.h).
+  virtual bool reports_target_status_names() const { return false; }
 };
 
 // The naive reference as a kernel set (for the tools and for self-checks of the harness).

@@ -49,9 +49,21 @@ std::string counterexample_file(const std::string& file_name);
 // The command that keeps a counterexample file as a golden case under golden/regressions/.
 std::string adopt_command(const std::string& file);
 
-// Writes a failing case as a golden file with the reference's expectation and returns a
-// line saying where it is and how to replay it on its own.
-std::string save_counterexample(const ConvCase& c, ref::Rounding rounding, const std::string& why);
+// The name make_kernel_set (conf/kernel_registry.h) knows a kernel set by, from its name():
+// "target/<path>" is "target:<path>", "reference/<r>" is "reference:<r>", others are as is.
+std::string kernel_set_registry_name(const KernelSet& kernels);
+
+// The one command that replays a case file alone on the named kernel set (a registry name):
+// golden_replay_<rounding> with CONFORMANCE_GOLDEN_DIR and CONFORMANCE_KERNELS for double and
+// single rounding (the executables whose target kernels round that way), else (float) the
+// tool's `explain FILE --kernels NAME`.
+std::string case_replay_command(const std::string& file, ref::Rounding rounding, const std::string& kernels);
+
+// Writes a failing case as a golden file with the reference's expectation (in `rounding`)
+// and returns a line saying where it is and how to replay it alone on `kernels` (a registry
+// name), then the adopt command.
+std::string save_counterexample(const ConvCase& c, ref::Rounding rounding, const std::string& why,
+                                const std::string& kernels = "target");
 
 // The differential check: the kernel set's output equals the reference bit for bit (in the
 // kernel set's rounding), nothing outside the buffers changed. Fails the property with the

@@ -21,4 +21,14 @@ conf::Replay replay_golden_graph(const std::string& file, const conf::KernelSet&
 std::vector<std::string> output_checksums(const Graph& graph, const std::map<std::string, Value>& inputs,
                                           const conf::KernelSet& kernels);
 
+// Graph files record no rounding: their stored checksums (original and lowered) are the
+// reference semantics in double rounding, whatever kernel set is under test and whatever
+// rounding the build's target kernels use. The set under test is judged separately, against
+// the reference in its own rounding under the file's compliance.
+inline constexpr ref::Rounding kStoredChecksumRounding = ref::Rounding::double_rounding;
+
+// The checksums as a golden graph stores them: the reference kernel set in
+// kStoredChecksumRounding. What the writers record and the replay compares.
+std::vector<std::string> stored_output_checksums(const Graph& graph, const std::map<std::string, Value>& inputs);
+
 }  // namespace lower

@@ -4,10 +4,17 @@
 //   fuse_view_copies:        view_copy(view_copy(x, a), b), the inner with one user -> view_copy(x, b)
 //   remove_noop_view_copies: view_copy whose output shape and dim order are its input's -> its input
 //   fold_inverse_clones:     _clone_dim_order(_clone_dim_order(x, a), b), the inner with one
-//                            user and b == x's dim order (the composition is the identity) -> x
+//                            user and b == x's dim order (the composition is the identity) -> x;
+//                            and _clone_dim_order(x, a) that moves no byte (the dims it reorders
+//                            are all 1, as in [N, C, 1, 1]) and only feeds cortex_m convolutions
+//                            -> x. The convolutions read bytes and accept any dim order with
+//                            channels-last bytes; the lowering skips their input clone in that
+//                            case, so at length 1 the previous layer's clone back to contiguous
+//                            has no inverse to fold with and would stay between every two layers.
 #include <unordered_map>
 
 #include "lower/passes.h"
+#include "lower/verifier.h"
 #include "pass_util.h"
 
 namespace lower {
@@ -81,6 +88,26 @@ Graph fold_inverse_clones(const Graph& g) {
     const TensorMeta* original = single_meta(g.node(x));
     if (!out || !original || !out->same_layout(*original)) continue;  // not the identity
     input_of[n.name] = x;
+  }
+  for (const Node& n : g.nodes()) {
+    if (!is_call(n, kCloneDimOrder) || input_of.count(n.name)) continue;
+    const std::string x = first_input(n);
+    const TensorMeta* out = single_meta(n);
+    const TensorMeta* in = x.empty() ? nullptr : single_meta(g.node(x));
+    if (!out || !in || out->shape != in->shape || !same_bytes(out->shape, in->dim_order, out->dim_order)) continue;
+    const auto it = users.find(n.name);
+    if (it == users.end() || it->second.empty()) continue;
+    bool only_convolutions = true;
+    for (const std::string& u : it->second) {
+      if (!g.has(u)) {  // a graph output keeps its dim order
+        only_convolutions = false;
+        break;
+      }
+      const Node& user = g.node(u);
+      only_convolutions = only_convolutions && (is_call(user, kCortexConv) || is_call(user, kCortexDepthwise)) &&
+                          first_input(user) == n.name;
+    }
+    if (only_convolutions) input_of[n.name] = x;
   }
   if (input_of.empty()) return g;
   Rewriter rw(g);

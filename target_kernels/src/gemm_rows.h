@@ -31,6 +31,22 @@ struct GemmJob {
 // (the output is the requantized bias).
 void gemm_rows(const GemmJob& job, const int8_t* const* rows, int8_t* const* outs, int32_t count);
 
+// Copies the rows that hold a window (rows[r] != NULL) and their outputs, in order, into
+// live_rows / live_outs and returns how many there are. The other rows lie entirely in the
+// padding; every engine (portable, DSP, Helium) gives them the requantized bias instead.
+inline int32_t gather_live_rows(const int8_t* const* rows, int8_t* const* outs, int32_t count,
+                                const int8_t** live_rows, int8_t** live_outs) {
+  int32_t live = 0;
+  for (int32_t r = 0; r < count; ++r) {
+    if (rows[r] != NULL) {
+      live_rows[live] = rows[r];
+      live_outs[live] = outs[r];
+      ++live;
+    }
+  }
+  return live;
+}
+
 // Rows of K bytes per block such that the scratch (rows * K bytes) stays representable as
 // int32 (K itself is at most INT32_MAX, the filter's element count). No 64-bit division, so
 // no runtime helper is needed on 32-bit targets.

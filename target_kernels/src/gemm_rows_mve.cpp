@@ -252,14 +252,7 @@ void gemm_rows_mve(const GemmJob& job, const int8_t* const* rows, int8_t* const*
                    int32_t count) {
   const int8_t* live_rows[kGemmMaxRows];
   int8_t* live_outs[kGemmMaxRows];
-  int32_t live = 0;
-  for (int32_t r = 0; r < count; ++r) {
-    if (rows[r] != NULL) {
-      live_rows[live] = rows[r];
-      live_outs[live] = outs[r];
-      ++live;
-    }
-  }
+  const int32_t live = gather_live_rows(rows, outs, count, live_rows, live_outs);
   const OutputStage& st = *job.stage;
   RequantTable table;
   uint32_t bias[kRequantBlock];

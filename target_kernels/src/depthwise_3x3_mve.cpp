@@ -33,10 +33,16 @@ constexpr int32_t kBlock = 16;    // channels per buffer column (one int8 vector
 constexpr int32_t kMaxCols = 32;  // input columns per tile
 constexpr int32_t kColumnBytes = 4 * kBlock;
 
+// One channel's weights and terms side by side (32 bytes), so that run_pixels, which visits
+// every channel once per group of pixels, walks them with one pointer.
+struct PackedChannel {
+  int8_t weights[16];  // [4 * column + row], other lanes zero
+  int32_t start;       // bias + input_offset * sum of the 9 weights
+  mve::ChannelRequant requant;
+};
+
 struct ChannelTerms {
-  int8_t weights[kBlock][16];  // [channel][4 * column + row], other lanes zero
-  int32_t start[kBlock];       // bias + input_offset * sum of the 9 weights
-  mve::ChannelRequant requant[kBlock];
+  PackedChannel ch[kBlock];
   int32_t kind[kBlock];  // 2 * (L > 0) + (R > 0): which pixel loop the channel takes
   int32_t common_kind;   // the kind of every channel of the block, or -1
 };
@@ -44,22 +50,22 @@ struct ChannelTerms {
 void prepare_channels(const DepthwiseJob& job, int32_t c0, int32_t count, ChannelTerms& terms) {
   const int32_t channels = job.shape.output.c;
   for (int32_t c = 0; c < count; ++c) {
+    PackedChannel& ch = terms.ch[c];
     int32_t sum = 0;
-    for (int32_t lane = 0; lane < 16; ++lane) terms.weights[c][lane] = 0;
+    for (int32_t lane = 0; lane < 16; ++lane) ch.weights[lane] = 0;
     for (int32_t i = 0; i < 3; ++i) {
       for (int32_t j = 0; j < 3; ++j) {
         const int8_t w = job.filter[(i * 3 + j) * channels + c0 + c];
-        terms.weights[c][4 * j + i] = w;
+        ch.weights[4 * j + i] = w;
         sum += w;
       }
     }
     const uint32_t bias =
         job.stage.bias != NULL ? static_cast<uint32_t>(job.stage.bias[c0 + c]) : 0u;
-    terms.start[c] = static_cast<int32_t>(
+    ch.start = static_cast<int32_t>(
         bias + static_cast<uint32_t>(sum) * static_cast<uint32_t>(job.input_offset));
-    terms.requant[c] =
-        mve::channel_requant(job.stage.multiplier[c0 + c], job.stage.shift[c0 + c]);
-    terms.kind[c] = 2 * (terms.requant[c].left != 1) + (terms.requant[c].neg_right != 0);
+    ch.requant = mve::channel_requant(job.stage.multiplier[c0 + c], job.stage.shift[c0 + c]);
+    terms.kind[c] = 2 * (ch.requant.left != 1) + (ch.requant.neg_right != 0);
   }
   terms.common_kind = terms.kind[0];
   for (int32_t c = 1; c < count; ++c)
@@ -90,6 +96,25 @@ void interleave_tile(const DepthwiseJob& job, int32_t n, int32_t c0, int32_t cou
   for (; q < first; ++q) {
     column.val[0] = column.val[1] = column.val[2] = padding;
     vst4q_s8(buffer + q * kColumnBytes, column);
+  }
+  if (count == kBlock && row_inside[0] && row_inside[1] && row_inside[2] && q < end_inside) {
+    // The common case without per-column tests: three loads and one interleaving store.
+    const ptrdiff_t at = static_cast<ptrdiff_t>(iw0 + q) * pixel;
+    const int8_t* r0 = row[0] + at;
+    const int8_t* r1 = row[1] + at;
+    const int8_t* r2 = row[2] + at;
+    int8_t* to = buffer + q * kColumnBytes;
+    for (int32_t left = end_inside - q; left > 0; --left) {
+      column.val[0] = vldrbq_s8(r0);
+      column.val[1] = vldrbq_s8(r1);
+      column.val[2] = vldrbq_s8(r2);
+      vst4q_s8(to, column);
+      r0 += pixel;
+      r1 += pixel;
+      r2 += pixel;
+      to += kColumnBytes;
+    }
+    q = end_inside;
   }
   for (; q < end_inside; ++q) {
     const ptrdiff_t at = static_cast<ptrdiff_t>(iw0 + q) * pixel;
@@ -167,9 +192,9 @@ __attribute__((noinline)) void run_channels(const TileRun& t, int32_t first, int
   const int32x4_t lo = t.lo, hi = t.hi;
   const mve_pred16_t tail = vctp32q(static_cast<uint32_t>(pixels - full));
   for (int32_t c = first; c < last; ++c) {
-    const int8x16_t w = vldrbq_s8(terms.weights[c]);
-    const int32_t start = terms.start[c];
-    const mve::ChannelRequant k = terms.requant[c];
+    const int8x16_t w = vldrbq_s8(terms.ch[c].weights);
+    const int32_t start = terms.ch[c].start;
+    const mve::ChannelRequant k = terms.ch[c].requant;
     int8_t* out = t.out + c;
     int32x4_t sums;
     if (kStep != 0) {
@@ -218,6 +243,74 @@ __attribute__((noinline)) void run_channels(const TileRun& t, int32_t first, int
   }
 }
 
+// Four pixels (a group) of one channel, from the windows at columns + 0 .. 3 kStep.
+template <int kStep, bool kLeft, bool kRight, bool kPartial>
+inline void group_of_channel(uint32x4_t columns, const PackedChannel& ch, int32_t offset,
+                             int32x4_t lo, int32x4_t hi, int8_t* out, uint32x4_t pixel_offsets,
+                             mve_pred16_t live) {
+  const int8x16_t w = vldrbq_s8(ch.weights);
+  const int32_t a0 = window_dot<0>(columns, w);
+  const int32_t a1 = window_dot<kStep>(columns, w);
+  const int32_t a2 = window_dot<2 * kStep>(columns, w);
+  const int32_t a3 = window_dot<3 * kStep>(columns, w);
+  const int32x4_t v = vaddq_n_s32(lanes_from(a0, a1, a2, a3), ch.start);
+  const int32x4_t q = mve::requantize_channel_as<kLeft, kRight>(
+      v, ch.requant.left, ch.requant.multiplier, ch.requant.neg_right);
+  const int32x4_t y = vminq_s32(vmaxq_s32(vqaddq_n_s32(q, offset), lo), hi);
+  if (kPartial) vstrbq_scatter_offset_p_s32(out, pixel_offsets, y, live);
+  else vstrbq_scatter_offset_s32(out, pixel_offsets, y);
+}
+
+// The same outputs as run_channels, in the other order: per group of four pixels, every
+// channel of the block. A channel then costs a few loads per group (its weights and terms)
+// instead of a loop set-up per tile, which wins on the short rows of a tile (S7: 20 pixels,
+// 4.3 % fewer instructions; S8: 14 pixels, 5.6 % fewer). Strides
+// 1 and 2 only: the last group reads up to 3 windows past the tile, which the buffer holds.
+template <int kStep, bool kLeft, bool kRight>
+__attribute__((noinline)) void run_pixels(const TileRun& t, int32_t count,
+                                          const ChannelTerms& terms) {
+  const int32_t pixels = t.pixels;
+  const ptrdiff_t pixel_step = 4 * static_cast<ptrdiff_t>(t.channels);
+  const uint32x4_t pixel_offsets = t.pixel_offsets;
+  const int32_t offset = vgetq_lane_s32(t.offset, 0);
+  const int32x4_t lo = t.lo, hi = t.hi;
+  uint32x4_t group_columns = t.columns;
+  int8_t* group_out = t.out;
+  int32_t p = 0;
+  for (; p + 4 <= pixels; p += 4) {
+    uint32x4_t columns = group_columns;
+    int8_t* out = group_out;
+    for (int32_t c = 0; c < count; ++c) {
+      group_of_channel<kStep, kLeft, kRight, false>(columns, terms.ch[c], offset, lo, hi,
+                                                    out, pixel_offsets, 0);
+      columns = vaddq_n_u32(columns, 4);
+      ++out;
+    }
+    group_columns = vaddq_n_u32(group_columns, 4 * kStep);
+    group_out += pixel_step;
+  }
+  if (p == pixels) return;
+  const mve_pred16_t live = vctp32q(static_cast<uint32_t>(pixels - p));
+  uint32x4_t columns = group_columns;
+  int8_t* out = group_out;
+  for (int32_t c = 0; c < count; ++c) {
+    group_of_channel<kStep, kLeft, kRight, true>(columns, terms.ch[c], offset, lo, hi, out,
+                                                 pixel_offsets, live);
+    columns = vaddq_n_u32(columns, 4);
+    ++out;
+  }
+}
+
+template <int kStep>
+void run_pixels_kind(int32_t kind, const TileRun& t, int32_t count, const ChannelTerms& terms) {
+  switch (kind) {
+    case 0: run_pixels<kStep, false, false>(t, count, terms); break;
+    case 1: run_pixels<kStep, false, true>(t, count, terms); break;
+    case 2: run_pixels<kStep, true, false>(t, count, terms); break;
+    default: run_pixels<kStep, true, true>(t, count, terms); break;
+  }
+}
+
 template <int kStep>
 void run_kind(int32_t kind, const TileRun& t, int32_t first, int32_t last,
               const ChannelTerms& terms, ptrdiff_t step) {
@@ -231,6 +324,12 @@ void run_kind(int32_t kind, const TileRun& t, int32_t first, int32_t last,
 
 template <int kStep>
 void run_tile(const TileRun& t, int32_t count, const ChannelTerms& terms, ptrdiff_t step) {
+  // Pixel-major wherever it applies: a tile has at most 30 pixels, and over that few a
+  // channel's loop set-up in run_channels costs more than run_pixels' per-group loads.
+  if (kStep != 0 && terms.common_kind >= 0) {
+    run_pixels_kind<kStep>(terms.common_kind, t, count, terms);
+    return;
+  }
   if (terms.common_kind >= 0) {
     run_kind<kStep>(terms.common_kind, t, 0, count, terms, step);
     return;

@@ -3,7 +3,7 @@
 // 16 bytes at a time, the K tail predicated (masked lanes load as 0, never read memory).
 //
 // The input offset: (x + input_offset) does not fit int8, so the loop dots the raw int8
-// values and adds input_offset * sum(w) once per row pair, using
+// values and adds input_offset * sum(w) once per output (with the bias), using
 //   sum_i (x_i + o) * w_i = sum_i x_i * w_i + o * sum_i w_i,
 // an identity over all K terms, so it holds for any row content; padding taps, stored as the
 // zero point -o, still contribute (-o + o) * w = 0 as in the portable code. Every sum wraps
@@ -23,12 +23,11 @@ namespace {
 
 
 // R activation rows x C filter rows; pointers advance with the loads (post-increment
-// addressing). kSum: also sum the weights (VADDVA) into weight_sum; otherwise weight_sum holds
-// them already (a second pass over the same filter rows with other activation rows).
-template <int R, int C, bool kSum>
-void dot_block(const int8_t* const* rows, const int8_t* weights, int32_t k, int32_t input_offset,
-               const uint32_t* bias, int32_t (&weight_sum)[C], uint32_t (*acc)[kRequantBlock],
-               int32_t j) {
+// addressing). Writes the raw dot products to acc[r][j + c] and the weight sums (VADDVA) to
+// weight_sum[j + c]; the store adds bias + input_offset * weight sum (add_starts).
+template <int R, int C>
+void dot_block(const int8_t* const* rows, const int8_t* weights, int32_t k, int32_t* weight_sum,
+               uint32_t (*acc)[kRequantBlock], int32_t j) {
   const int8_t* x[R];
   const int8_t* w[C];
   for (int r = 0; r < R; ++r) x[r] = rows[r];
@@ -48,7 +47,7 @@ void dot_block(const int8_t* const* rows, const int8_t* weights, int32_t k, int3
     for (int c = 0; c < C; ++c) {
       const int8x16_t wv = vldrbq_s8(w[c]);
       w[c] += 16;
-      if (kSum) sum[c] = vaddvaq_s8(sum[c], wv);
+      sum[c] = vaddvaq_s8(sum[c], wv);
       for (int r = 0; r < R; ++r) dot[r][c] = vmladavaq_s8(dot[r][c], xv[r], wv);
     }
   }
@@ -58,33 +57,29 @@ void dot_block(const int8_t* const* rows, const int8_t* weights, int32_t k, int3
     for (int r = 0; r < R; ++r) xv[r] = vldrbq_z_s8(x[r], tail);
     for (int c = 0; c < C; ++c) {
       const int8x16_t wv = vldrbq_z_s8(w[c], tail);
-      if (kSum) sum[c] = vaddvaq_s8(sum[c], wv);
+      sum[c] = vaddvaq_s8(sum[c], wv);
       for (int r = 0; r < R; ++r) dot[r][c] = vmladavaq_s8(dot[r][c], xv[r], wv);
     }
   }
   for (int c = 0; c < C; ++c) {
-    if (kSum) weight_sum[c] = sum[c];
-    const uint32_t offset_term =
-        static_cast<uint32_t>(weight_sum[c]) * static_cast<uint32_t>(input_offset) + bias[j + c];
-    for (int r = 0; r < R; ++r) acc[r][j + c] = static_cast<uint32_t>(dot[r][c]) + offset_term;
+    weight_sum[j + c] = sum[c];
+    for (int r = 0; r < R; ++r) acc[r][j + c] = static_cast<uint32_t>(dot[r][c]);
   }
 }
 
 // Two activation rows x `pairs` pairs of filter rows (2 * pairs consecutive channels),
 // written out with scalars: the 2 x 2 block's 4 accumulators, 2 weight sums and 4 pointers
 // stay in registers (gcc 12 keeps an array-based template's on the stack for this shape).
-// kSum: also sum the weights (VADDVA) into weight_sum; otherwise weight_sum holds them from a
-// pass over the same filter rows with two other activation rows. Not inlined, so that the
-// loops own the registers.
+// Raw dot products only (the store adds bias + input_offset * weight sum, a vector per four
+// channels for all rows at once, cheaper than the scalar sums per pair). kSum: also sum the
+// weights (VADDVA) into weight_sum, which a pass over the same filter rows with two other
+// activation rows skips. Not inlined, so that the loops own the registers.
 template <bool kSum>
 __attribute__((noinline)) void dot_2x2_pairs(const int8_t* row0, const int8_t* row1,
                                              const int8_t* weights, int32_t k, int32_t pairs,
-                                             int32_t input_offset, const uint32_t* bias,
                                              int32_t* weight_sum, uint32_t* acc0,
                                              uint32_t* acc1) {
   const int32_t steps = k >> 4;
-  const mve_pred16_t tail = vctp8q(static_cast<uint32_t>(k & 15));
-  const uint32_t o = static_cast<uint32_t>(input_offset);
   for (int32_t pair = 0; pair < pairs; ++pair) {
     const int8_t* x0 = row0;
     const int8_t* x1 = row1;
@@ -110,10 +105,14 @@ __attribute__((noinline)) void dot_2x2_pairs(const int8_t* row0, const int8_t* r
       d11 = vmladavaq_s8(d11, b, v);
     }
     if ((k & 15) != 0) {
-      const int8x16_t a = vldrbq_z_s8(x0, tail);
-      const int8x16_t b = vldrbq_z_s8(x1, tail);
-      const int8x16_t u = vldrbq_z_s8(w0, tail);
-      const int8x16_t v = vldrbq_z_s8(w1, tail);
+      // The four predicated loads (lanes past K read as zero, memory there untouched) under
+      // one VPSTTTT: gcc 12 puts a VPST before each.
+      int8x16_t a, b, u, v;
+      __asm__("vpstttt\n\tvldrbt.8 %q0, [%5]\n\tvldrbt.8 %q1, [%6]\n\t"
+              "vldrbt.8 %q2, [%7]\n\tvldrbt.8 %q3, [%8]"
+              : "=w"(a), "=w"(b), "=w"(u), "=w"(v)
+              : "Up"(vctp8q(static_cast<uint32_t>(k & 15))), "r"(x0), "r"(x1), "r"(w0), "r"(w1)
+              : "memory");
       if (kSum) {
         s0 = vaddvaq_s8(s0, u);
         s1 = vaddvaq_s8(s1, v);
@@ -124,15 +123,16 @@ __attribute__((noinline)) void dot_2x2_pairs(const int8_t* row0, const int8_t* r
       d11 = vmladavaq_s8(d11, b, v);
     }
     if (kSum) {
-      weight_sum[2 * pair] = s0;
-      weight_sum[2 * pair + 1] = s1;
+      weight_sum[0] = s0;
+      weight_sum[1] = s1;
+      weight_sum += 2;
     }
-    const uint32_t o0 = static_cast<uint32_t>(weight_sum[2 * pair]) * o + bias[2 * pair];
-    const uint32_t o1 = static_cast<uint32_t>(weight_sum[2 * pair + 1]) * o + bias[2 * pair + 1];
-    acc0[2 * pair] = static_cast<uint32_t>(d00) + o0;
-    acc0[2 * pair + 1] = static_cast<uint32_t>(d01) + o1;
-    acc1[2 * pair] = static_cast<uint32_t>(d10) + o0;
-    acc1[2 * pair + 1] = static_cast<uint32_t>(d11) + o1;
+    acc0[0] = static_cast<uint32_t>(d00);
+    acc0[1] = static_cast<uint32_t>(d01);
+    acc1[0] = static_cast<uint32_t>(d10);
+    acc1[1] = static_cast<uint32_t>(d11);
+    acc0 += 2;
+    acc1 += 2;
   }
 }
 
@@ -197,24 +197,36 @@ void accumulate_short(const GemmJob& job, const int8_t* const* rows, int32_t cou
 // Filter rows two at a time; four activation rows go as two pairs (a 4 x 2 block would not
 // fit the registers: 8 accumulators and 6 pointers), the second pair reusing the weight sums
 // of the first. An odd last channel and a single row take the 1-channel blocks.
+// Raw dot products into acc, weight sums into sums (every call writes all `channels`).
 template <int R>
 void accumulate(const GemmJob& job, const int8_t* const* rows, int32_t c0, int32_t channels,
-                const uint32_t* bias, uint32_t (*acc)[kRequantBlock]) {
+                int32_t* sums, uint32_t (*acc)[kRequantBlock]) {
   const int32_t k = job.k;
-  const int32_t o = job.input_offset;
   const int8_t* weights = job.weights + static_cast<ptrdiff_t>(c0) * k;
   int32_t j = 0;
   if (R >= 2) {
     const int32_t pairs = channels / 2;
-    int32_t sums[kRequantBlock];
-    dot_2x2_pairs<true>(rows[0], rows[1], weights, k, pairs, o, bias, sums, acc[0], acc[1]);
+    dot_2x2_pairs<true>(rows[0], rows[1], weights, k, pairs, sums, acc[0], acc[1]);
     if (R == 4)
-      dot_2x2_pairs<false>(rows[2], rows[3], weights, k, pairs, o, bias, sums, acc[2], acc[3]);
+      dot_2x2_pairs<false>(rows[2], rows[3], weights, k, pairs, sums, acc[2], acc[3]);
     j = 2 * pairs;
   }
-  for (; j < channels; ++j) {
-    int32_t sums[1];
-    dot_block<R, 1, true>(rows, weights + static_cast<ptrdiff_t>(j) * k, k, o, bias, sums, acc, j);
+  for (; j < channels; ++j)
+    dot_block<R, 1>(rows, weights + static_cast<ptrdiff_t>(j) * k, k, sums, acc, j);
+}
+
+// acc[r][c] += bias[c] + input_offset * sums[c] for every row, four channels per vector
+// (modulo 2^32, as everywhere): the offset term of accumulate's raw dot products.
+void add_starts(const uint32_t* bias, const int32_t* sums, int32_t input_offset,
+                uint32_t (*acc)[kRequantBlock], int32_t rows, int32_t count) {
+  const uint32_t o = static_cast<uint32_t>(input_offset);
+  for (int32_t c = 0; c < count; c += 4) {
+    const mve_pred16_t p = vctp32q(static_cast<uint32_t>(count - c));
+    const uint32x4_t start =
+        vmlaq_n_u32(vldrwq_z_u32(bias + c, p),
+                    vreinterpretq_u32_s32(vldrwq_z_s32(sums + c, p)), o);
+    for (int32_t r = 0; r < rows; ++r)
+      vstrwq_p_u32(acc[r] + c, vaddq_u32(vldrwq_z_u32(acc[r] + c, p), start), p);
   }
 }
 
@@ -277,10 +289,12 @@ void gemm_rows_mve(const GemmJob& job, const int8_t* const* rows, int8_t* const*
       store_requantized_rows(table, st, acc, live, live_outs, c0, n);
       continue;
     }
+    int32_t sums[kRequantBlock];
     int32_t r = 0;
-    for (; r + 4 <= live; r += 4) accumulate<4>(job, live_rows + r, c0, n, bias, acc + r);
-    for (; r + 2 <= live; r += 2) accumulate<2>(job, live_rows + r, c0, n, bias, acc + r);
-    for (; r < live; ++r) accumulate<1>(job, live_rows + r, c0, n, bias, acc + r);
+    for (; r + 4 <= live; r += 4) accumulate<4>(job, live_rows + r, c0, n, sums, acc + r);
+    for (; r + 2 <= live; r += 2) accumulate<2>(job, live_rows + r, c0, n, sums, acc + r);
+    for (; r < live; ++r) accumulate<1>(job, live_rows + r, c0, n, sums, acc + r);
+    if (live > 0) add_starts(bias, sums, job.input_offset, acc, live, n);
     store_requantized_rows(table, st, acc, live, live_outs, c0, n);
   }
 }

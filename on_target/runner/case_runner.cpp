@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "argument_copies.h"
 #include "guarded_region.h"
 #include "tk/conv.h"
 
@@ -14,7 +15,6 @@ namespace {
 using pack::Field;
 
 constexpr uint8_t kPatterns[2] = {0xA5, 0x5A};
-constexpr int kMaxShownDifferences = 4;
 // Output element counts beyond this are not allocated (refusal cases may claim any dims).
 constexpr int64_t kMaxOutputElements = int64_t{1} << 24;
 
@@ -59,48 +59,7 @@ int32_t asked_scratch(const PackCase& c, int path) {
                   : tk::conv_s8_path_get_buffer_size(static_cast<tk::ConvPath>(path), p, in, filter, out);
 }
 
-// Copies of the read-only arguments the kernel gets, compared with the pack afterwards.
-struct Inputs {
-  int8_t* input = nullptr;
-  int8_t* weight = nullptr;
-  int32_t* bias = nullptr;  // NULL when the case has none
-  int32_t* multiplier = nullptr;
-  int32_t* shift = nullptr;
-
-  template <class T>
-  static T* copy(const Span<T>& from) {
-    // One element at least: an empty tensor still gets a valid, distinct pointer.
-    T* to = static_cast<T*>(malloc(sizeof(T) * (from.count > 0 ? from.count : 1)));
-    if (to != nullptr && from.count > 0) memcpy(to, from.data, sizeof(T) * from.count);
-    return to;
-  }
-  explicit Inputs(const PackCase& c)
-      : input(copy(c.input)), weight(copy(c.weight)), bias(c.bias.count > 0 ? copy(c.bias) : nullptr),
-        multiplier(copy(c.multiplier)), shift(copy(c.shift)) {}
-  ~Inputs() {
-    free(input);
-    free(weight);
-    free(bias);
-    free(multiplier);
-    free(shift);
-  }
-  Inputs(const Inputs&) = delete;
-  Inputs& operator=(const Inputs&) = delete;
-  bool allocated(const PackCase& c) const {
-    return input && weight && multiplier && shift && (bias || c.bias.count == 0);
-  }
-  // The name of the first argument the call modified, or nullptr.
-  const char* modified(const PackCase& c) const {
-    if (memcmp(input, c.input.data, c.input.count) != 0) return "input";
-    if (memcmp(weight, c.weight.data, c.weight.count) != 0) return "filter";
-    if (bias && memcmp(bias, c.bias.data, 4 * c.bias.count) != 0) return "bias";
-    if (memcmp(multiplier, c.multiplier.data, 4 * c.multiplier.count) != 0) return "multiplier";
-    if (memcmp(shift, c.shift.data, 4 * c.shift.count) != 0) return "shift";
-    return nullptr;
-  }
-};
-
-tk::Status invoke(const PackCase& c, int path, const Inputs& in, GuardedRegion& scratch, int32_t scratch_bytes,
+tk::Status invoke(const PackCase& c, int path, const ArgumentCopies& in, GuardedRegion& scratch, int32_t scratch_bytes,
                   GuardedRegion& output) {
   const tk::Scratch s{scratch.body(), scratch_bytes};
   const tk::PerChannelRequant requant{in.multiplier, in.shift};
@@ -204,7 +163,7 @@ bool CaseRunner::run_call(const PackCase& c, int path) {
     return false;
   }
 
-  Inputs inputs(c);
+  ArgumentCopies inputs(c);
   GuardedRegion output, scratch;
   if (!inputs.allocated(c) || !output.allocate(static_cast<size_t>(out_elements)) ||
       !scratch.allocate(static_cast<size_t>(scratch_bytes))) {
@@ -251,21 +210,12 @@ bool CaseRunner::run_call(const PackCase& c, int path) {
       }
     } else if (call_ok) {
       const int8_t* actual = reinterpret_cast<const int8_t*>(output.body());
-      int64_t differing = 0;
-      for (int64_t i = 0; i < out_elements; ++i) differing += actual[i] != c.expected.data[i];
+      const int64_t differing = count_differences(actual, c);
       if (differing > 0) {
         fail(c, name, "%ld of %ld output elements differ from the reference (%s rounding)",
              static_cast<long>(differing), static_cast<long>(out_elements),
              tk::rounding_mode() == tk::Rounding::single_rounding ? "single" : "double");
-        int shown = 0;
-        for (int64_t i = 0; i < out_elements && shown < kMaxShownDifferences; ++i) {
-          if (actual[i] == c.expected.data[i]) continue;
-          ++shown;
-          const int64_t ch = i % out_dims.c, w = i / out_dims.c % out_dims.w;
-          const int64_t h = i / out_dims.c / out_dims.w % out_dims.h, n = i / out_dims.c / out_dims.w / out_dims.h;
-          printf("    at n=%ld h=%ld w=%ld c=%ld: actual %d, expected %d\n", static_cast<long>(n),
-                 static_cast<long>(h), static_cast<long>(w), static_cast<long>(ch), actual[i], c.expected.data[i]);
-        }
+        print_differences(actual, c, out_dims.h, out_dims.w, out_dims.c);
         call_ok = false;
       }
     }

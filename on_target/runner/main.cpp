@@ -1,7 +1,7 @@
 // The on-target conformance runner: replays a case pack written on the host by
 // `conformance pack` and ends with "N passed, N failed". Exit status 0 only when every case
 // passed; otherwise the failure count clamped to 1..255 (2 also for a pack it cannot read).
-//   runner PACK [--case N]
+//   runner PACK [--case N] [--from N] [--progress]   (replay_options.h)
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,13 +10,13 @@
 #include "case_runner.h"
 #include "pack_reader.h"
 #include "platform.h"
+#include "replay_options.h"
 #include "tk/conv.h"
 
 namespace {
 
 int usage(const char* message) {
-  printf("runner: %s\nusage: runner PACK [--case N]   (PACK: an absolute path, written by conformance pack)\n",
-         message);
+  printf("runner: %s\nusage: %s\n", message, runner::replay_usage());
   return 2;
 }
 
@@ -41,20 +41,10 @@ void print_stats(const runner::CaseRunner& cases) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const char* pack_path = nullptr;
-  long only_case = -1;
-  for (int i = 1; i < argc; ++i) {
-    if (strcmp(argv[i], "--case") == 0 && i + 1 < argc) {
-      char* end = nullptr;
-      only_case = strtol(argv[++i], &end, 10);
-      if (*end != '\0' || only_case < 0) return usage("--case expects a case index");
-    } else if (argv[i][0] != '-' && pack_path == nullptr) {
-      pack_path = argv[i];
-    } else {
-      return usage("unexpected argument");
-    }
-  }
-  if (pack_path == nullptr) return usage("no pack given");
+  runner::ReplayOptions options;
+  const char* error = nullptr;
+  if (!runner::parse_replay_options(argc, argv, options, &error)) return usage(error);
+  const char* pack_path = options.pack_path;
 
   const bool single = tk::rounding_mode() == tk::Rounding::single_rounding;
   printf("runner: %s (%s), kernels isa %s, rounding %s\n", platform::board_name(), platform::core_name(),
@@ -78,7 +68,8 @@ int main(int argc, char** argv) {
   unsigned long passed = 0, failed = 0;
   runner::PackCase c;
   while (reader.next(c)) {
-    if (only_case >= 0 && c.index != static_cast<unsigned long>(only_case)) continue;
+    if (!runner::selected(options, c.index)) continue;
+    runner::before_case(options, c.index);
     if (cases.run(c)) {
       ++passed;
     } else {

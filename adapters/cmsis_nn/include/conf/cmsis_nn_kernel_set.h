@@ -27,9 +27,14 @@
 #include <memory>
 #include <string>
 
+#include "cmsis_nn_call.h"
 #include "conf/kernel_set.h"
 
 namespace conf {
+
+// The call's arguments as the API sees them (call/cmsis_nn_call.h, shared with the
+// on-target runner).
+cmsis_nn_call::Geometry cmsis_nn_geometry(const ConvCase& c);
 
 // Why the CMSIS-NN API cannot carry `c` ("" when it can), reported by the kernel set as
 // kUnsupportedStatus with this reason as the message:

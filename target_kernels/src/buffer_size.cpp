@@ -1,6 +1,8 @@
 // Scratch bytes per path, and the public getters. Only conv_1xn / conv_nx1 (windows that
 // touch the padding, or any dilation), conv_generic (im2col rows) and depthwise_as_conv (the
-// transposed filter plus its conv path) use scratch; the others need none.
+// transposed filter plus its conv path) use scratch of their own; on Helium every dense path
+// adds the weight sums (weight_sums_scratch in gemm_rows.h).
+#include "gemm_rows.h"
 #include "paths.h"
 #include "validate.h"
 
@@ -8,6 +10,11 @@ namespace tk {
 namespace detail {
 
 int32_t conv_path_scratch(ConvPath path, const ConvShape& shape) {
+  const int32_t own = conv_path_own_scratch(path, shape);
+  return own < 0 ? -1 : own + weight_sums_scratch(own, shape);
+}
+
+int32_t conv_path_own_scratch(ConvPath path, const ConvShape& shape) {
   switch (path) {
     case ConvPath::conv_1x1:
     case ConvPath::conv_1x1_strided:

@@ -9,7 +9,8 @@ namespace detail {
 
 void conv_1x1(const ConvJob& job) {
   const ConvShape& s = job.shape;
-  const GemmJob gemm = {job.filter, s.input.c, s.output.c, 0, job.input_offset, &job.stage};
+  const GemmJob gemm = {job.filter, s.input.c, s.output.c, 0, job.input_offset, &job.stage,
+                        job.weight_sums};
   RowBatch batch(gemm, NULL, kGemmMaxRows);
   for (int32_t n = 0; n < s.output.n; ++n) {
     for (int32_t oh = 0; oh < s.output.h; ++oh) {

@@ -69,7 +69,8 @@ void conv_im2col_gemm(const ConvJob& job, int8_t* scratch) {
   const int32_t capacity = window_rows_per_block(k);
   for (int32_t g = 0; g < s.groups; ++g) {
     const GemmJob gemm = {job.filter + static_cast<ptrdiff_t>(g) * out_per_group * k, k,
-                          out_per_group, g * out_per_group, job.input_offset, &job.stage};
+                          out_per_group, g * out_per_group, job.input_offset, &job.stage,
+                          job.weight_sums};
     RowBatch batch(gemm, scratch, capacity);
     for (int32_t n = 0; n < s.output.n; ++n) {
       for (int32_t oh = 0; oh < s.output.h; ++oh) {

@@ -59,7 +59,8 @@ void conv_line(const ConvJob& job, int8_t* scratch) {
   const int32_t channels = s.input.c;
   const int32_t k = g.kernel * channels;
   const int8_t zp = zero_point(job.input_offset);
-  const GemmJob gemm = {job.filter, k, s.output.c, 0, job.input_offset, &job.stage};
+  const GemmJob gemm = {job.filter, k, s.output.c, 0, job.input_offset, &job.stage,
+                        job.weight_sums};
   const int32_t capacity = all_windows_direct(g) ? kGemmMaxRows : window_rows_per_block(k);
   RowBatch batch(gemm, scratch, capacity);
 

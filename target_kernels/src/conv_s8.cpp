@@ -1,11 +1,20 @@
 // The conv wrappers: validate everything, check the path, check the scratch, then run.
+#include "gemm_rows.h"
 #include "paths.h"
 #include "validate.h"
 
 namespace tk {
 namespace detail {
 
-void run_conv_path(ConvPath path, const ConvJob& job, int8_t* scratch) {
+void run_conv_path(ConvPath path, const ConvJob& given, int8_t* scratch) {
+  ConvJob job = given;
+#if TK_ISA_MVE
+  const int32_t own = conv_path_own_scratch(path, job.shape);
+  if (weight_sums_scratch(own, job.shape) > 0) {
+    const int32_t k = job.shape.filter.h * job.shape.filter.w * job.shape.filter.c;
+    job.weight_sums = compute_weight_sums(job.filter, k, job.shape.output.c, scratch + own);
+  }
+#endif
   switch (path) {
     case ConvPath::conv_1x1:
     case ConvPath::conv_1x1_strided:

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "isa.h"
 #include "job.h"
 
 namespace tk {
@@ -24,7 +25,33 @@ struct GemmJob {
   int32_t first_channel;   // index into bias / multiplier / shift of the first one
   int32_t input_offset;
   const OutputStage* stage;
+  const int32_t* weight_sums;  // ConvJob::weight_sums (indexed by channel), or NULL
 };
+
+// Scratch bytes the dense engine wants after a path's own `own` bytes: on Helium, each output
+// channel's filter-row sum (for the input-offset term), computed once per convolution instead
+// of once per block of rows: 4 * channels bytes, plus 3 to align them. Only worth it over more
+// than two blocks of rows (`pixels` output pixels per group): a separate pass over the filter
+// costs about what summing inside two blocks' first pass does. 0 on the other engines, and
+// when the total would not fit int32 (the Helium engine then sums per block, as before).
+inline int32_t weight_sums_scratch(int32_t own, const ConvShape& shape) {
+#if TK_ISA_MVE
+  const int64_t pixels = static_cast<int64_t>(shape.output.n) * shape.output.h * shape.output.w;
+  if (pixels <= 2 * kGemmMaxRows) return 0;
+  const int64_t bytes = 4 * static_cast<int64_t>(shape.output.c) + 3;
+  return own + bytes <= INT32_MAX ? static_cast<int32_t>(bytes) : 0;
+#else
+  (void)own;
+  (void)shape;
+  return 0;
+#endif
+}
+
+#if TK_ISA_MVE
+// The sums of `channels` filter rows of k bytes each, written 4-byte aligned at or after `at`
+// (weight_sums_scratch bytes); returns where they start.
+const int32_t* compute_weight_sums(const int8_t* filter, int32_t k, int32_t channels, int8_t* at);
+#endif
 
 // For r < count: outs[r][j] = output stage of (bias[first + j] + sum_i w[j][i] * (rows[r][i] +
 // input_offset)), j < channels. rows[r] == NULL means the window lies entirely in the padding

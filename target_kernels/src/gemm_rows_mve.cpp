@@ -198,6 +198,7 @@ void accumulate_short(const GemmJob& job, const int8_t* const* rows, int32_t cou
 // fit the registers: 8 accumulators and 6 pointers), the second pair reusing the weight sums
 // of the first. An odd last channel and a single row take the 1-channel blocks.
 // Raw dot products into acc, weight sums into sums (every call writes all `channels`).
+// kSummed: the job brings the weight sums (computed once per convolution), so no pair sums.
 template <int R>
 void accumulate(const GemmJob& job, const int8_t* const* rows, int32_t c0, int32_t channels,
                 int32_t* sums, uint32_t (*acc)[kRequantBlock]) {
@@ -206,7 +207,10 @@ void accumulate(const GemmJob& job, const int8_t* const* rows, int32_t c0, int32
   int32_t j = 0;
   if (R >= 2) {
     const int32_t pairs = channels / 2;
-    dot_2x2_pairs<true>(rows[0], rows[1], weights, k, pairs, sums, acc[0], acc[1]);
+    if (job.weight_sums != NULL)
+      dot_2x2_pairs<false>(rows[0], rows[1], weights, k, pairs, sums, acc[0], acc[1]);
+    else
+      dot_2x2_pairs<true>(rows[0], rows[1], weights, k, pairs, sums, acc[0], acc[1]);
     if (R == 4)
       dot_2x2_pairs<false>(rows[2], rows[3], weights, k, pairs, sums, acc[2], acc[3]);
     j = 2 * pairs;
@@ -231,6 +235,22 @@ void add_starts(const uint32_t* bias, const int32_t* sums, int32_t input_offset,
 }
 
 }  // namespace
+
+const int32_t* compute_weight_sums(const int8_t* filter, int32_t k, int32_t channels, int8_t* at) {
+  int32_t* sums = reinterpret_cast<int32_t*>((reinterpret_cast<uintptr_t>(at) + 3) & ~uintptr_t{3});
+  const mve_pred16_t tail = vctp8q(static_cast<uint32_t>(k & 15));
+  for (int32_t c = 0; c < channels; ++c) {
+    const int8_t* w = filter + static_cast<ptrdiff_t>(c) * k;
+    int32_t sum = 0;
+    for (int32_t steps = k >> 4; steps > 0; --steps) {
+      sum = vaddvaq_s8(sum, vldrbq_s8(w));
+      w += 16;
+    }
+    if ((k & 15) != 0) sum = vaddvaq_s8(sum, vldrbq_z_s8(w, tail));
+    sums[c] = sum;
+  }
+  return sums;
+}
 
 // store_requantized for several rows of the same channels: each vector of channel terms is
 // loaded once and applied to every row.
@@ -294,7 +314,9 @@ void gemm_rows_mve(const GemmJob& job, const int8_t* const* rows, int8_t* const*
     for (; r + 4 <= live; r += 4) accumulate<4>(job, live_rows + r, c0, n, sums, acc + r);
     for (; r + 2 <= live; r += 2) accumulate<2>(job, live_rows + r, c0, n, sums, acc + r);
     for (; r < live; ++r) accumulate<1>(job, live_rows + r, c0, n, sums, acc + r);
-    if (live > 0) add_starts(bias, sums, job.input_offset, acc, live, n);
+    const int32_t* weight_sums =
+        job.weight_sums != NULL ? job.weight_sums + job.first_channel + c0 : sums;
+    if (live > 0) add_starts(bias, weight_sums, job.input_offset, acc, live, n);
     store_requantized_rows(table, st, acc, live, live_outs, c0, n);
   }
 }

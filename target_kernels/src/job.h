@@ -41,6 +41,9 @@ struct ConvJob {
   int8_t* output;
   int32_t input_offset;
   OutputStage stage;
+  // Each output channel's filter-row sum, computed once per convolution where the engine
+  // wants it (Helium: see weight_sums_scratch in gemm_rows.h); NULL otherwise.
+  const int32_t* weight_sums = NULL;
 };
 
 struct DepthwiseJob {

@@ -16,6 +16,8 @@ bool conv_path_applicable(ConvPath path, const ConvShape& shape);
 ConvPath select_conv_path(const ConvShape& shape);
 // Scratch bytes of an applicable path; negative when not representable as int32.
 int32_t conv_path_scratch(ConvPath path, const ConvShape& shape);
+// The path's scratch before the dense engine's weight sums (which follow it).
+int32_t conv_path_own_scratch(ConvPath path, const ConvShape& shape);
 void run_conv_path(ConvPath path, const ConvJob& job, int8_t* scratch);
 
 void conv_1x1(const ConvJob& job);  // both the stride-1 and the strided 1x1 path

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <iomanip>
+#include <map>
 #include <sstream>
 
 #include "conf/isolated_kernel_set.h"
@@ -221,6 +222,26 @@ std::string describe_kernel_set_catalog() {
   }
   out << "\n";
   return out.str();
+}
+
+const KernelSet* shared_kernel_set_or_null(const std::string& name, std::string& why) {
+  struct Made {
+    std::unique_ptr<KernelSet> kernels;
+    std::string unavailable;
+  };
+  static std::map<std::string, Made> made;
+  auto found = made.find(name);
+  if (found == made.end()) {
+    Made entry;
+    try {
+      entry.kernels = make_kernel_set(name);
+    } catch (const KernelSetUnavailable& e) {
+      entry.unavailable = e.what();
+    }
+    found = made.emplace(name, std::move(entry)).first;
+  }
+  why = found->second.unavailable;
+  return found->second.kernels.get();
 }
 
 }  // namespace conf

@@ -23,21 +23,7 @@ using gens::Family;
 
 // The registry's cmsis-nn set (isolated unless CONFORMANCE_ISOLATION=off), made once;
 // nullptr and `why` when this build has no library.
-const conf::KernelSet* cmsis_or_null(std::string& why) {
-  static std::unique_ptr<conf::KernelSet> kernels;
-  static std::string unavailable;
-  static bool made = false;
-  if (!made) {
-    made = true;
-    try {
-      kernels = conf::make_kernel_set("cmsis-nn");
-    } catch (const conf::KernelSetUnavailable& e) {
-      unavailable = e.what();
-    }
-  }
-  why = unavailable;
-  return kernels.get();
-}
+const conf::KernelSet* cmsis_or_null(std::string& why) { return conf::shared_kernel_set_or_null("cmsis-nn", why); }
 
 struct Counts {
   int64_t run = 0, unsupported = 0;

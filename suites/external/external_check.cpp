@@ -45,19 +45,9 @@ std::string kernel_set_name() {
 }
 
 const conf::KernelSet* kernel_set_or_null(std::string& why) {
-  static std::unique_ptr<conf::KernelSet> kernels;
-  static std::string unavailable;
-  static bool made = false;
-  if (!made) {
-    made = true;
-    try {
-      kernels = conf::make_kernel_set(kernel_set_name());
-    } catch (const conf::KernelSetUnavailable& e) {
-      unavailable = std::string("SKIPPED: ") + e.what();
-    }
-  }
-  why = unavailable;
-  return kernels.get();
+  const conf::KernelSet* kernels = conf::shared_kernel_set_or_null(kernel_set_name(), why);
+  if (kernels == nullptr) why = "SKIPPED: " + why;
+  return kernels;
 }
 
 std::string Tally::describe(const std::string& kernels) const {

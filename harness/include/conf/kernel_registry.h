@@ -62,6 +62,11 @@ enum class Isolation {
 // message lists the names) and KernelSetUnavailable for a set this build lacks.
 std::unique_ptr<KernelSet> make_kernel_set(const std::string& name, Isolation isolation = Isolation::by_default);
 
+// The named set as make_kernel_set(name) makes it, made once per process and kept (suites
+// that run many properties on one set), or nullptr with `why` set to the reason it is
+// unavailable in this build (KernelSetUnavailable's message), so the caller can skip.
+const KernelSet* shared_kernel_set_or_null(const std::string& name, std::string& why);
+
 // Whether make_kernel_set(name, Isolation::by_default) isolates the set.
 bool isolated_by_default(const std::string& name);
 

@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "platform.h"
+#if BENCH_WITH_CMSIS_NN
+#include "cmsis_nn_call.h"
+#endif
 
 namespace bench {
 namespace {
@@ -190,5 +193,83 @@ Measurement BenchLayer::run(const PathChoice& choice) {
   m.checksum = fnv1a(output_, elements(shape_.output));
   return m;
 }
+
+#if BENCH_WITH_CMSIS_NN
+namespace {
+
+cmsis_nn_call::Geometry cmsis_nn_geometry(const LayerShape& s) {
+  cmsis_nn_call::Geometry g;
+  g.kind = s.kind == LayerKind::conv ? cmsis_nn_call::Kind::conv : cmsis_nn_call::Kind::depthwise;
+  g.batch = s.input.n;
+  g.in_h = s.input.h;
+  g.in_w = s.input.w;
+  g.in_channels = s.input.c;
+  g.out_h = s.output.h;
+  g.out_w = s.output.w;
+  g.out_channels = s.output.c;
+  g.kernel_h = s.filter.h;
+  g.kernel_w = s.filter.w;
+  g.filter_in_channels = s.kind == LayerKind::conv ? s.filter.c : 1;
+  g.stride_h = s.stride.h;
+  g.stride_w = s.stride.w;
+  g.pad_top = s.padding.h;
+  g.pad_left = s.padding.w;
+  g.dilation_h = 1;
+  g.dilation_w = 1;
+  g.depth_multiplier = s.depth_multiplier;
+  g.input_offset = kInputOffset;
+  g.output_offset = kOutputOffset;
+  g.activation_min = kActivationMin;
+  g.activation_max = kActivationMax;
+  return g;
+}
+
+// noipa, like call_kernel: the count covers the wrapper call alone.
+__attribute__((noipa)) int32_t call_cmsis_nn(const cmsis_nn_call::Geometry& g, const cmsis_nn_call::Operands& o) {
+  return cmsis_nn_call::run(g, o);
+}
+
+}  // namespace
+
+Measurement BenchLayer::run_cmsis_nn(const char** path) {
+  Measurement m{false, "not_run", 0, 0};
+  const cmsis_nn_call::Geometry g = cmsis_nn_geometry(shape_);
+  *path = cmsis_nn_call::documented_path(g);
+  if (cmsis_nn_call::unsupported(g) != cmsis_nn_call::Unsupported::none) {
+    m.status = "unsupported_by_the_api";
+    return m;
+  }
+  const int32_t bytes = cmsis_nn_call::scratch_bytes(g);
+  if (bytes < 0) {
+    m.status = "bad_buffer_size";
+    return m;
+  }
+  free(scratch_);
+  // Never NULL: some kernels refuse a NULL buffer they would not use.
+  scratch_ = malloc(bytes > 0 ? static_cast<size_t>(bytes) : 1);
+  if (scratch_ == nullptr) {
+    m.status = "scratch_not_allocated";
+    return m;
+  }
+  memset(output_, 0, elements(shape_.output));
+  cmsis_nn_call::Operands o;
+  o.input = input_;
+  o.filter = filter_;
+  o.bias = bias_;
+  o.multiplier = multiplier_;
+  o.shift = shift_;
+  o.output = output_;
+  o.scratch = scratch_;
+  o.scratch_bytes = bytes;
+  platform::InstructionCounter counter;
+  counter.start();
+  const int32_t status = call_cmsis_nn(g, o);
+  m.instructions = counter.stop();
+  m.ok = status == 0;
+  m.status = cmsis_nn_call::status_name(status);
+  m.checksum = fnv1a(output_, elements(shape_.output));
+  return m;
+}
+#endif  // BENCH_WITH_CMSIS_NN
 
 }  // namespace bench

@@ -38,6 +38,12 @@ class BenchLayer {
 
   bool allocated() const { return allocated_; }
   Measurement run(const PathChoice& choice);
+#if BENCH_WITH_CMSIS_NN
+  // The same layer (same buffers and parameters) through the CMSIS-NN library this image
+  // links (adapters/cmsis_nn/call): its wrapper, its buffer size, counted the same way.
+  // path: the wrapper's documented host/DSP dispatch (Helium builds may dispatch otherwise).
+  Measurement run_cmsis_nn(const char** path);
+#endif
 
  private:
   const LayerShape& shape_;

@@ -1,6 +1,7 @@
 // Executed-instruction counts of the target kernels on the bench shapes, on this board's core.
 //
 //   bench [--shapes S1,S7,...] [--wrapper-only] [--figures /abs/path/cmsis_nn_figures.txt]
+//   bench [--shapes ...] --vs-cmsis-nn     (images with a CMSIS-NN library: vs_cmsis_nn.h)
 //
 // Needs QEMU's -icount shift=7 (qemu_launcher.sh --icount 7). Prints one machine-readable
 // BENCH line per (shape, path): the wrapper's choice first, then every forced path that
@@ -14,6 +15,7 @@
 #include "bench_layer.h"
 #include "figures.h"
 #include "platform.h"
+#include "vs_cmsis_nn.h"
 
 namespace {
 
@@ -21,6 +23,7 @@ struct Options {
   const char* shapes = nullptr;  // comma-separated names, or all
   bool wrapper_only = false;
   const char* figures = nullptr;
+  bool vs_cmsis_nn = false;
 };
 
 bool parse_options(int argc, char** argv, Options& o) {
@@ -31,28 +34,17 @@ bool parse_options(int argc, char** argv, Options& o) {
       o.figures = argv[++i];
     } else if (strcmp(argv[i], "--wrapper-only") == 0) {
       o.wrapper_only = true;
+    } else if (strcmp(argv[i], "--vs-cmsis-nn") == 0) {
+      o.vs_cmsis_nn = true;
     } else {
       printf(
           "bench: unknown argument '%s'\nusage: bench [--shapes S1,S7] [--wrapper-only] "
-          "[--figures /abs/path/cmsis_nn_figures.txt]\n",
+          "[--figures /abs/path/cmsis_nn_figures.txt] [--vs-cmsis-nn]\n",
           argv[i]);
       return false;
     }
   }
   return true;
-}
-
-bool selected(const char* list, const char* name) {
-  if (list == nullptr) return true;
-  const size_t length = strlen(name);
-  for (const char* p = list; *p != '\0';) {
-    const char* end = strchr(p, ',');
-    const size_t word = end != nullptr ? static_cast<size_t>(end - p) : strlen(p);
-    if (word == length && strncmp(p, name, length) == 0) return true;
-    if (end == nullptr) break;
-    p = end + 1;
-  }
-  return false;
 }
 
 // MACs per instruction in thousandths, rounded down.
@@ -96,6 +88,7 @@ int main(int argc, char** argv) {
         platform::board_name());
     return 2;
   }
+  if (options.vs_cmsis_nn) return bench::compare_with_cmsis_nn(options.shapes, argv[0]);
   static bench::FigureTable figures;
   if (options.figures != nullptr) {
     char error[256];
@@ -110,7 +103,7 @@ int main(int argc, char** argv) {
   int32_t row_count = 0;
   for (int32_t s = 0; s < bench::layer_shape_count(); ++s) {
     const bench::LayerShape& shape = bench::layer_shapes()[s];
-    if (!selected(options.shapes, shape.name)) continue;
+    if (!bench::shape_selected(options.shapes, shape.name)) continue;
     bench::BenchLayer layer(shape, 1 + 10 * static_cast<uint32_t>(s));
     if (!layer.allocated()) {
       printf("bench: %s: cannot allocate its buffers\n", shape.name);

@@ -1,5 +1,7 @@
 #include "bench_shapes.h"
 
+#include <string.h>
+
 namespace bench {
 namespace {
 
@@ -56,6 +58,19 @@ int64_t layer_macs(const LayerShape& s) {
   const int64_t outputs = int64_t{s.output.n} * s.output.h * s.output.w * s.output.c;
   const int64_t per_output_channels = s.kind == LayerKind::conv ? s.filter.c : 1;
   return outputs * s.filter.h * s.filter.w * per_output_channels;
+}
+
+bool shape_selected(const char* list, const char* name) {
+  if (list == nullptr) return true;
+  const size_t length = strlen(name);
+  for (const char* p = list; *p != '\0';) {
+    const char* end = strchr(p, ',');
+    const size_t word = end != nullptr ? static_cast<size_t>(end - p) : strlen(p);
+    if (word == length && strncmp(p, name, length) == 0) return true;
+    if (end == nullptr) break;
+    p = end + 1;
+  }
+  return false;
 }
 
 }  // namespace bench

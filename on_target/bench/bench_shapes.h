@@ -25,6 +25,9 @@ struct LayerShape {
 const LayerShape* layer_shapes();
 int32_t layer_shape_count();
 
+// Whether `name` is in the comma-separated `list` (nullptr: every shape is).
+bool shape_selected(const char* list, const char* name);
+
 // Multiply-accumulates of the layer as the host benchmark counts them: output elements times
 // the filter taps per output (taps in the padding included).
 int64_t layer_macs(const LayerShape& shape);

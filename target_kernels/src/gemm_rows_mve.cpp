@@ -138,14 +138,15 @@ __attribute__((noinline)) void dot_2x2_pairs(const int8_t* row0, const int8_t* r
 
 // Short windows (K <= 16 * kVectors, kVectors <= 4): the activation row stays in registers
 // and the filter rows stream past it, one VMLADAVA per 16 bytes with nothing else to reload.
-// start[j] = bias + input_offset * (sum of filter row j): kFirst computes it (VADDVA) and
-// stores it for the other rows, which read it. kTail: K is not a multiple of 16, the last
-// vector is predicated (lanes past K zero in x, and not loaded in w, which may end there).
-template <int kVectors, bool kTail, bool kFirst>
+// start[j] = bias + input_offset * (sum of filter row j): kFirst computes it and stores it for
+// the other rows, which read it; the sum comes from `sums` (computed once per convolution)
+// when given, else from VADDVA here. kTail: K is not a multiple of 16, the last vector is
+// predicated (lanes past K zero in x, and not loaded in w, which may end there).
+template <int kVectors, bool kTail, bool kFirst, bool kSums = false>
 __attribute__((noinline)) void dot_row_stationary(const int8_t* row, const int8_t* weights,
                                                   int32_t k, int32_t channels, int32_t offset,
                                                   const uint32_t* bias, uint32_t* start,
-                                                  uint32_t* acc) {
+                                                  uint32_t* acc, const int32_t* sums = NULL) {
   const mve_pred16_t last = vctp8q(static_cast<uint32_t>(k - 16 * (kVectors - 1)));
   int8x16_t x[kVectors];
   for (int v = 0; v < kVectors - 1; ++v) x[v] = vldrbq_s8(row + 16 * v);
@@ -158,9 +159,10 @@ __attribute__((noinline)) void dot_row_stationary(const int8_t* row, const int8_
     for (int v = 0; v < kVectors; ++v) {
       const int8x16_t u = kTail && v == kVectors - 1 ? vldrbq_z_s8(w + 16 * v, last)
                                                      : vldrbq_s8(w + 16 * v);
-      if (kFirst) sum = vaddvaq_s8(sum, u);
+      if (kFirst && !kSums) sum = vaddvaq_s8(sum, u);
       d = vmladavaq_s8(d, x[v], u);
     }
+    if (kFirst && kSums) sum = sums[j];
     if (kFirst) {
       const uint32_t s = static_cast<uint32_t>(sum) * static_cast<uint32_t>(offset) + bias[j];
       start[j] = s;
@@ -173,25 +175,31 @@ __attribute__((noinline)) void dot_row_stationary(const int8_t* row, const int8_
 }
 
 template <int kVectors, bool kTail>
-void accumulate_short(const GemmJob& job, const int8_t* const* rows, int32_t count,
+void accumulate_short(const GemmJob& job, const int8_t* const* rows, int32_t count, int32_t c0,
                       const int8_t* weights, int32_t channels, const uint32_t* bias,
                       uint32_t (*acc)[kRequantBlock]) {
   uint32_t start[kRequantBlock];
-  dot_row_stationary<kVectors, kTail, true>(rows[0], weights, job.k, channels, job.input_offset,
-                                            bias, start, acc[0]);
+  if (job.weight_sums != NULL) {
+    dot_row_stationary<kVectors, kTail, true, true>(rows[0], weights, job.k, channels,
+                                                    job.input_offset, bias, start, acc[0],
+                                                    job.weight_sums + job.first_channel + c0);
+  } else {
+    dot_row_stationary<kVectors, kTail, true>(rows[0], weights, job.k, channels,
+                                              job.input_offset, bias, start, acc[0]);
+  }
   for (int32_t r = 1; r < count; ++r)
     dot_row_stationary<kVectors, kTail, false>(rows[r], weights, job.k, channels,
                                                job.input_offset, bias, start, acc[r]);
 }
 
 template <int kVectors>
-void accumulate_short(const GemmJob& job, const int8_t* const* rows, int32_t count,
+void accumulate_short(const GemmJob& job, const int8_t* const* rows, int32_t count, int32_t c0,
                       const int8_t* weights, int32_t channels, const uint32_t* bias,
                       uint32_t (*acc)[kRequantBlock]) {
   if ((job.k & 15) != 0)
-    accumulate_short<kVectors, true>(job, rows, count, weights, channels, bias, acc);
+    accumulate_short<kVectors, true>(job, rows, count, c0, weights, channels, bias, acc);
   else
-    accumulate_short<kVectors, false>(job, rows, count, weights, channels, bias, acc);
+    accumulate_short<kVectors, false>(job, rows, count, c0, weights, channels, bias, acc);
 }
 
 // Filter rows two at a time; four activation rows go as two pairs (a 4 x 2 block would not
@@ -301,10 +309,10 @@ void gemm_rows_mve(const GemmJob& job, const int8_t* const* rows, int8_t* const*
     if (job.k <= 64 && live > 1) {
       const int8_t* weights = job.weights + static_cast<ptrdiff_t>(c0) * job.k;
       switch ((job.k + 15) >> 4) {
-        case 1: accumulate_short<1>(job, live_rows, live, weights, n, bias, acc); break;
-        case 2: accumulate_short<2>(job, live_rows, live, weights, n, bias, acc); break;
-        case 3: accumulate_short<3>(job, live_rows, live, weights, n, bias, acc); break;
-        default: accumulate_short<4>(job, live_rows, live, weights, n, bias, acc); break;
+        case 1: accumulate_short<1>(job, live_rows, live, c0, weights, n, bias, acc); break;
+        case 2: accumulate_short<2>(job, live_rows, live, c0, weights, n, bias, acc); break;
+        case 3: accumulate_short<3>(job, live_rows, live, c0, weights, n, bias, acc); break;
+        default: accumulate_short<4>(job, live_rows, live, c0, weights, n, bias, acc); break;
       }
       store_requantized_rows(table, st, acc, live, live_outs, c0, n);
       continue;

@@ -7,10 +7,36 @@
 #include "geometry.h"
 #include "gemm_rows.h"
 #include "paths.h"
+#include "window_copy_mve.h"
 
 namespace tk {
 namespace detail {
 namespace {
+
+// The gather's byte moves. On Helium, inline vector loops (window_copy_mve.h): the spans are
+// one kernel row or one tap, too short for a call to memcpy / memset to pay for itself.
+#if TK_ISA_MVE
+inline void fill_zero_point(int8_t* dst, int8_t zp, size_t n) {
+  mve::fill_bytes(dst, vdupq_n_s8(zp), static_cast<int32_t>(n));
+}
+inline void copy_taps(int8_t* dst, const int8_t* src, size_t n) {
+  mve::copy_bytes(dst, src, static_cast<int32_t>(n));
+}
+// A window whose taps are all inside the input, with groups 1 and dilation.w 1: `runs` kernel
+// rows, each `run` contiguous input bytes, `step` bytes apart in the input. Most windows are
+// such; done here without gather_window's per-row clipping, which costs more than the copy.
+inline void gather_inside(const int8_t* src, ptrdiff_t step, int32_t run, int32_t runs,
+                          int8_t* window) {
+  for (int32_t i = 0; i < runs; ++i) {
+    mve::copy_bytes(window, src, run);
+    window += run;
+    src += step;
+  }
+}
+#else
+inline void fill_zero_point(int8_t* dst, int8_t zp, size_t n) { memset(dst, zp, n); }
+inline void copy_taps(int8_t* dst, const int8_t* src, size_t n) { memcpy(dst, src, n); }
+#endif
 
 int64_t window_length(const ConvShape& s) {
   return static_cast<int64_t>(s.filter.h) * s.filter.w * s.filter.c;
@@ -28,7 +54,7 @@ void gather_window(const ConvJob& job, int32_t n, int32_t first_channel, const T
   for (int32_t i = 0; i < s.filter.h; ++i) {
     int8_t* dst = window + static_cast<ptrdiff_t>(i) * s.filter.w * cg;
     if (i < rows.first || i > rows.last || cols.empty()) {
-      memset(dst, zp, row_bytes);
+      fill_zero_point(dst, zp, row_bytes);
       continue;
     }
     const int32_t ih = ih0 + i * s.dilation.h;
@@ -37,19 +63,19 @@ void gather_window(const ConvJob& job, int32_t n, int32_t first_channel, const T
       const size_t before = static_cast<size_t>(cols.first) * cg;
       const size_t inside = static_cast<size_t>(cols.last - cols.first + 1) * cg;
       const int32_t iw = iw0 + cols.first;
-      memset(dst, zp, before);
-      memcpy(dst + before, job.input + pixel_offset(s.input, n, ih, iw), inside);
-      memset(dst + before + inside, zp, row_bytes - before - inside);
+      fill_zero_point(dst, zp, before);
+      copy_taps(dst + before, job.input + pixel_offset(s.input, n, ih, iw), inside);
+      fill_zero_point(dst + before + inside, zp, row_bytes - before - inside);
       continue;
     }
     for (int32_t j = 0; j < s.filter.w; ++j) {
       int8_t* tap = dst + static_cast<ptrdiff_t>(j) * cg;
       if (j < cols.first || j > cols.last) {
-        memset(tap, zp, static_cast<size_t>(cg));
+        fill_zero_point(tap, zp, static_cast<size_t>(cg));
       } else {
         const int32_t iw = iw0 + j * s.dilation.w;
-        memcpy(tap, job.input + pixel_offset(s.input, n, ih, iw) + first_channel,
-               static_cast<size_t>(cg));
+        copy_taps(tap, job.input + pixel_offset(s.input, n, ih, iw) + first_channel,
+                  static_cast<size_t>(cg));
       }
     }
   }
@@ -67,6 +93,11 @@ void conv_im2col_gemm(const ConvJob& job, int8_t* scratch) {
   const int32_t k = static_cast<int32_t>(window_length(s));
   const int32_t out_per_group = s.output.c / s.groups;
   const int32_t capacity = window_rows_per_block(k);
+#if TK_ISA_MVE
+  const bool rows_contiguous = s.groups == 1 && s.dilation.w == 1;
+  const int32_t run = s.filter.w * s.filter.c;
+  const ptrdiff_t run_step = static_cast<ptrdiff_t>(s.dilation.h) * s.input.w * s.input.c;
+#endif
   for (int32_t g = 0; g < s.groups; ++g) {
     const GemmJob gemm = {job.filter + static_cast<ptrdiff_t>(g) * out_per_group * k, k,
                           out_per_group, g * out_per_group, job.input_offset, &job.stage,
@@ -86,6 +117,16 @@ void conv_im2col_gemm(const ConvJob& job, int8_t* scratch) {
             continue;
           }
           int8_t* window = batch.slot();
+#if TK_ISA_MVE
+          if (rows_contiguous && rows.first == 0 && rows.last == s.filter.h - 1 &&
+              cols.first == 0 && cols.last == s.filter.w - 1) {
+            const int32_t iw0 = ow * s.stride.w - s.padding.w;
+            gather_inside(job.input + pixel_offset(s.input, n, ih0, iw0), run_step, run,
+                          s.filter.h, window);
+            batch.add(window, out);
+            continue;
+          }
+#endif
           gather_window(job, n, g * s.filter.c, rows, cols, ih0,
                         ow * s.stride.w - s.padding.w, window);
           batch.add(window, out);

@@ -71,8 +71,10 @@ TEST(KernelSet, near_tie_differences_from_double_rounding) {
   RecordProperty("near_tie_summary", summary);
   EXPECT_EQ(tally.differing_from_double, tally.near_tie_from_double) << summary;
   // The generators stay inside what every implementation should express except for their
-  // deliberately extreme draws (zero multipliers, scales past 256, one-value clamps).
-  EXPECT_LE(tally.unsupported * 5, tally.cases) << "more than a fifth of the cases unsupported: " << summary;
+  // deliberately extreme draws (zero multipliers, scales past 256, one-value clamps): about a
+  // tenth for XNNPACK over 1000 cases, but up to 21% in a 200-case sample (seen in CI), so the
+  // bound is a third; a set that refuses a whole family (over half the sample) still fails.
+  EXPECT_LE(tally.unsupported * 3, tally.cases) << "more than a third of the cases unsupported: " << summary;
 }
 
 // Exact ties on purpose (random quantization almost never lands on one): every int8 input

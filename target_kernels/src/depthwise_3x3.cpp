@@ -42,7 +42,7 @@ void interior_pixel(const DepthwiseJob& job, const ChannelBlock& block, int32_t 
 
 void depthwise_3x3(const DepthwiseJob& job) {
 #if TK_ISA_MVE
-  if (depthwise_3x3_mve(job)) return;
+  if (depthwise_3x3_s2_mve(job) || depthwise_3x3_mve(job)) return;
 #endif
   const DepthwiseShape& s = job.shape;
   ChannelBlock block;

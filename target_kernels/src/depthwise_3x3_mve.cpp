@@ -1,4 +1,6 @@
-// Helium depthwise 3x3 (multiplier 1, dilation 1). VMLADAVA reduces 16 int8 products into a
+// Helium depthwise 3x3 (multiplier 1, dilation 1), any stride; at horizontal stride 2 the
+// caller runs depthwise_3x3_s2_mve.cpp instead (groups of two rows by two columns).
+// VMLADAVA reduces 16 int8 products into a
 // 32-bit scalar per instruction, but a depthwise output sums over its 9 taps, which are
 // scattered across the NHWC input. So, per block of 16 channels and per tile of output pixels
 // along W, the tile's 3 input rows are first interleaved (VST4) into a small buffer laid out
@@ -15,7 +17,8 @@
 // All sums wrap modulo 2^32 like the portable accumulators.
 //
 // Outputs are requantized four pixels of one channel at a time (the channel's terms
-// broadcast) and scattered to the NHWC output, C bytes apart.
+// broadcast) and scattered to the NHWC output, C bytes apart. The channel records and the
+// requantization are shared with the stride-2 loop (depthwise_3x3_parts_mve.h).
 #include "depthwise_mve.h"
 
 #if TK_ISA_MVE
@@ -23,54 +26,20 @@
 #include <arm_mve.h>
 #include <string.h>
 
-#include "requant_mve.h"
+#include "depthwise_3x3_parts_mve.h"
 
 namespace tk {
 namespace detail {
 namespace {
 
-constexpr int32_t kBlock = 16;    // channels per buffer column (one int8 vector)
+using dw3x3::ChannelTerms;
+using dw3x3::kBlock;
+using dw3x3::lanes_from;
+using dw3x3::output_four;
+using dw3x3::PackedChannel;
+
 constexpr int32_t kMaxCols = 32;  // input columns per tile
 constexpr int32_t kColumnBytes = 4 * kBlock;
-
-// One channel's weights and terms side by side (32 bytes), so that run_pixels, which visits
-// every channel once per group of pixels, walks them with one pointer.
-struct PackedChannel {
-  int8_t weights[16];  // [4 * column + row], other lanes zero
-  int32_t start;       // bias + input_offset * sum of the 9 weights
-  mve::ChannelRequant requant;
-};
-
-struct ChannelTerms {
-  PackedChannel ch[kBlock];
-  int32_t kind[kBlock];  // 2 * (L > 0) + (R > 0): which pixel loop the channel takes
-  int32_t common_kind;   // the kind of every channel of the block, or -1
-};
-
-void prepare_channels(const DepthwiseJob& job, int32_t c0, int32_t count, ChannelTerms& terms) {
-  const int32_t channels = job.shape.output.c;
-  for (int32_t c = 0; c < count; ++c) {
-    PackedChannel& ch = terms.ch[c];
-    int32_t sum = 0;
-    for (int32_t lane = 0; lane < 16; ++lane) ch.weights[lane] = 0;
-    for (int32_t i = 0; i < 3; ++i) {
-      for (int32_t j = 0; j < 3; ++j) {
-        const int8_t w = job.filter[(i * 3 + j) * channels + c0 + c];
-        ch.weights[4 * j + i] = w;
-        sum += w;
-      }
-    }
-    const uint32_t bias =
-        job.stage.bias != NULL ? static_cast<uint32_t>(job.stage.bias[c0 + c]) : 0u;
-    ch.start = static_cast<int32_t>(
-        bias + static_cast<uint32_t>(sum) * static_cast<uint32_t>(job.input_offset));
-    ch.requant = mve::channel_requant(job.stage.multiplier[c0 + c], job.stage.shift[c0 + c]);
-    terms.kind[c] = 2 * (ch.requant.left != 1) + (ch.requant.neg_right != 0);
-  }
-  terms.common_kind = terms.kind[0];
-  for (int32_t c = 1; c < count; ++c)
-    if (terms.kind[c] != terms.common_kind) terms.common_kind = -1;
-}
 
 // Column q of the buffer (64 bytes at buffer + 64 q): channel c's word holds input rows
 // ih0 .. ih0 + 2 at column iw0 + q (the zero point outside the input), slot 3 unused.
@@ -133,18 +102,6 @@ void interleave_tile(const DepthwiseJob& job, int32_t n, int32_t c0, int32_t cou
   }
 }
 
-// Four 32-bit lanes from four general registers in two instructions: VMOV Qd[i], Qd[i-2],
-// Rt, Rt2 puts Rt in lane i-2 and Rt2 in lane i (seen on QEMU; gcc 12's vcreateq assumes the
-// opposite and swaps the halves, a bug fixed in later gcc, hence no intrinsic here). With
-// vsetq_lane it costs one instruction per lane.
-inline int32x4_t lanes_from(int32_t a0, int32_t a1, int32_t a2, int32_t a3) {
-  int32x4_t v;
-  __asm__("vmov %q0[2], %q0[0], %1, %2\n\tvmov %q0[3], %q0[1], %3, %4"
-          : "=&w"(v)
-          : "r"(a0), "r"(a2), "r"(a1), "r"(a3));
-  return v;
-}
-
 // What every channel of a tile shares.
 struct TileRun {
   int8_t* out;             // output of channel c0 at the tile's first pixel
@@ -155,22 +112,10 @@ struct TileRun {
   int32x4_t offset, lo, hi;
 };
 
-// One group of four consecutive pixels of channel c: requantized, offset, clamped, stored
-// C bytes apart (only the first `valid` lanes when predicated).
 // The dot product of one window (the words at columns + kOffset) with a channel's weights.
 template <int kOffset>
 inline int32_t window_dot(uint32x4_t columns, int8x16_t w) {
   return vmladavq_s8(vreinterpretq_s8_s32(vldrwq_gather_base_s32(columns, kOffset)), w);
-}
-
-// (Scalar operands where MVE has them, the offset and the start, to leave the eight vector
-// registers to the loop.)
-template <bool kLeft, bool kRight>
-inline int32x4_t output_four(int32x4_t sums, int32_t start, const mve::ChannelRequant& k,
-                             int32_t offset, int32x4_t lo, int32x4_t hi) {
-  const int32x4_t y = mve::requantize_channel_as<kLeft, kRight>(vaddq_n_s32(sums, start), k.left,
-                                                                k.multiplier, k.neg_right);
-  return vminq_s32(vmaxq_s32(vqaddq_n_s32(y, offset), lo), hi);
 }
 
 // Channels first .. last - 1 of the tile, all with the same kind of requantization (L > 0 or
@@ -398,7 +343,7 @@ bool depthwise_3x3_mve(const DepthwiseJob& job) {
   t.hi = vdupq_n_s32(job.stage.activation_max);
   for (int32_t c0 = 0; c0 < channels; c0 += kBlock) {
     const int32_t count = channels - c0 < kBlock ? channels - c0 : kBlock;
-    prepare_channels(job, c0, count, terms);
+    dw3x3::prepare_channels(job, c0, count, terms);
     for (int32_t n = 0; n < s.output.n; ++n) {
       for (int32_t oh = 0; oh < s.output.h; ++oh) {
         const int32_t ih0 = oh * s.stride.h - s.padding.h;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "depthwise_tap_dsp.h"
+#include "depthwise_tap_mve.h"
 #include "isa.h"
 #include "job.h"
 #include "requant_block.h"
@@ -37,6 +38,8 @@ inline void accumulate_tap(uint32_t* acc, const int8_t* x, const int8_t* w, int3
                            int32_t input_offset) {
 #if TK_ISA_DSP
   accumulate_tap_dsp(acc, x, w, count, input_offset);
+#elif TK_ISA_MVE
+  accumulate_tap_mve(acc, x, w, count, input_offset);
 #else
   const int16_t offset = static_cast<int16_t>(input_offset);
   for (int32_t c = 0; c < count; ++c) {

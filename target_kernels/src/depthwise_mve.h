@@ -15,6 +15,11 @@ namespace detail {
 // batch). Returns false when it does not take the job (the caller runs the portable loops).
 bool depthwise_3x3_mve(const DepthwiseJob& job);
 
+// The same at horizontal stride 2 (any other stride: false), a loop of its own
+// (depthwise_3x3_s2_mve.cpp). The caller tries it first, and separately, so that the two
+// stack frames (about 3.4 and 4.8 KB) never add up.
+bool depthwise_3x3_s2_mve(const DepthwiseJob& job);
+
 // IHWO [1][taps][M] to OHWI [M][taps][1], the filter transposition of depthwise_as_conv.
 void transpose_filter_mve(const int8_t* filter, int32_t taps, int32_t outputs, int8_t* ohwi);
 

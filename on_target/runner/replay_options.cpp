@@ -56,6 +56,19 @@ bool selected(const ReplayOptions& options, uint32_t index) {
   return static_cast<long>(index) >= options.from;
 }
 
+bool whole_pack(const ReplayOptions& options) { return options.only_case < 0 && options.from == 0; }
+
+void print_empty_selection(const char* image, const ReplayOptions& options, uint32_t case_count) {
+  const unsigned long count = case_count;
+  if (count == 0) {
+    printf("%s: the pack holds no case\n", image);
+  } else if (options.only_case >= 0) {
+    printf("%s: no case %ld in the pack: it holds cases 0..%lu\n", image, options.only_case, count - 1);
+  } else {
+    printf("%s: --from %ld is past the pack's last case, %lu\n", image, options.from, count - 1);
+  }
+}
+
 void before_case(const ReplayOptions& options, uint32_t index) {
   if (options.progress) {
     printf("@case %lu\n", static_cast<unsigned long>(index));

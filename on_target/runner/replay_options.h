@@ -35,4 +35,12 @@ void before_case(const ReplayOptions& options, uint32_t index);
 // The options' usage line, for error messages.
 const char* replay_usage();
 
+// Whether the options select the whole pack (no --case, no --from): checks over the whole pack
+// (such as the share of unsupported cases) apply only then.
+bool whole_pack(const ReplayOptions& options);
+
+// Why the selection holds no case of a pack of `case_count` cases (printed by a runner that ran
+// nothing, so that "no case ran" never stands alone).
+void print_empty_selection(const char* image, const ReplayOptions& options, uint32_t case_count);
+
 }  // namespace runner

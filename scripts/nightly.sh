@@ -20,6 +20,11 @@
 #   NIGHTLY_BUILD_DIR, NIGHTLY_SANITIZE_BUILD_DIR   build folders
 #   NIGHTLY_SANITIZE_CXX_FLAGS extra CMAKE_CXX_FLAGS of the sanitizer build (default none)
 #   NIGHTLY_FUZZ_SECONDS       seconds per fuzz target (default 30; 0 skips the fuzz run)
+#   NIGHTLY_CMAKE_ARGS         extra configure arguments of both builds, split at spaces (e.g. the
+#                              CMSIS-NN libraries: adapters/cmsis_nn/README.md)
+#
+# ctest keeps the start and the end of a passed test's output (--test-output-truncation
+# middle) so that the on-target tests' last "N passed, N failed" line reaches the report.
 #
 # gtest's GTEST_OUTPUT=xml:DIR/ names each file after the executable and picks a free name
 # when the program starts, so two tests of one executable running at the same time (ctest
@@ -56,7 +61,10 @@ log "seed: $seed (replay any suite with CONFORMANCE_SEED=$seed), $cases cases pe
 "$root/scripts/setup_deps.sh" || { log "installing the dependencies failed"; exit 1; }
 
 log "release build: $release"
-if ! "$root/scripts/build.sh" "$release" >"$out/logs/build-release.log" 2>&1; then
+# shellcheck disable=SC2206  # split on purpose: a list of -D arguments
+extra_cmake=(${NIGHTLY_CMAKE_ARGS:-})
+[ ${#extra_cmake[@]} -eq 0 ] || log "extra configure arguments: ${extra_cmake[*]}"
+if ! "$root/scripts/build.sh" "$release" "${extra_cmake[@]}" >"$out/logs/build-release.log" 2>&1; then
   tail -n 30 "$out/logs/build-release.log"
   log "release build failed (log: $out/logs/build-release.log); no report without it"
   exit 1
@@ -64,7 +72,7 @@ fi
 sanitize_built=1
 log "sanitizer build (address + undefined): $sanitize"
 sanitize_flags=${NIGHTLY_SANITIZE_CXX_FLAGS:-}
-if ! "$root/scripts/build.sh" "$sanitize" -DCONFORMANCE_SANITIZE=ON -DCONFORMANCE_BUILD_BENCH=OFF \
+if ! "$root/scripts/build.sh" "$sanitize" "${extra_cmake[@]}" -DCONFORMANCE_SANITIZE=ON -DCONFORMANCE_BUILD_BENCH=OFF \
     "-DCMAKE_CXX_FLAGS=$sanitize_flags" >"$out/logs/build-sanitize.log" 2>&1; then
   tail -n 30 "$out/logs/build-sanitize.log"
   problems+=("sanitizer build failed (log: $out/logs/build-sanitize.log)")
@@ -79,6 +87,7 @@ release_failed=/dev/null
 if ! env CONFORMANCE_CASES="$cases" CONFORMANCE_SEED="$seed" CONFORMANCE_RESULTS_DIR="$out/records" \
     CONFORMANCE_COUNTEREXAMPLE_DIR="$out/counterexamples" "${gtest_env[@]}" \
     ctest --test-dir "$release" --parallel "$jobs" --output-on-failure \
+          --test-output-size-passed 16384 --test-output-truncation middle \
           --output-junit "$out/junit/ctest-release.xml" >"$out/logs/ctest-release.log" 2>&1; then
   cp "$release/Testing/Temporary/LastTestsFailed.log" "$out/logs/ctest-release-failed.log" 2>/dev/null || true
   release_failed=$out/logs/ctest-release-failed.log
@@ -97,6 +106,7 @@ if [ $sanitize_built = 1 ]; then
       CONFORMANCE_SEED="$seed" CONFORMANCE_RESULTS_DIR="$out/records-sanitize" \
       CONFORMANCE_COUNTEREXAMPLE_DIR="$out/counterexamples-sanitize" "${sanitize_cases[@]}" \
       ctest --test-dir "$sanitize" -L "kernels|unit|lowering" --parallel "$(nproc)" --output-on-failure \
+            --test-output-size-passed 16384 --test-output-truncation middle \
             --output-junit "$out/junit/ctest-sanitize.xml" >"$out/logs/ctest-sanitize.log" 2>&1; then
     cp "$sanitize/Testing/Temporary/LastTestsFailed.log" "$out/logs/ctest-sanitize-failed.log" 2>/dev/null || true
     sanitize_failed=$out/logs/ctest-sanitize-failed.log

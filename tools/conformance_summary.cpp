@@ -27,6 +27,7 @@
 // worse than the baseline by more than the threshold (default: the baseline's
 // "threshold_percent", else 25). bench-baseline writes a baseline from benchmark files.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -124,11 +125,18 @@ struct CtestCounts {
   int passed = 0, failed = 0, not_run = 0;
 };
 
+// A ctest test on the emulated cores ("on_target:..."): its case counts live only in its output.
+struct OnTargetRun {
+  std::string test, status;  // status as in the JUnit file: run / fail / notrun / disabled
+  std::string counts;        // the output's last counts line ("N passed, N failed ...")
+};
+
 struct Run {
   std::string label;  // "" for the positional run
   std::string dir, ctest_failed, build_dir = ".", junit;
   bool junit_read = false;
   std::map<std::string, CtestCounts> ctest_by_exe;  // from the JUnit file
+  std::vector<OnTargetRun> on_target;               // from the JUnit file
 };
 
 struct SuiteRow {
@@ -148,8 +156,25 @@ std::string display_suite(const std::string& suite, const std::string& label) {
   return label.empty() ? suite : suite + " [" + label + "]";
 }
 
+// The last line of a test's output that says how many cases passed and failed (a runner's or the
+// isolation driver's summary, a nested ctest's total) or why it was skipped.
+std::string last_counts_line(const std::string& output) {
+  std::string found;
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const auto passed = line.find(" passed, ");
+    const bool counts = passed != std::string::npos && line.find(" failed", passed) != std::string::npos;
+    if (counts || line.rfind("SKIPPED", 0) == 0) found = line;
+  }
+  return found;
+}
+
 // The testcases of a `ctest --output-junit` file: name and status (run / fail / notrun / disabled).
-bool read_ctest_junit(const std::string& file, std::map<std::string, CtestCounts>& by_exe) {
+// For the on-target tests also the counts line of their output: the nightly runs ctest with
+// --test-output-truncation middle, so a passed test's output keeps its end.
+bool read_ctest_junit(const std::string& file, std::map<std::string, CtestCounts>& by_exe,
+                      std::vector<OnTargetRun>& on_target) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return false;
   std::stringstream buf;
@@ -167,7 +192,19 @@ bool read_ctest_junit(const std::string& file, std::map<std::string, CtestCounts
     if (end == std::string::npos) break;
     const std::string tag = xml.substr(pos, end - pos);
     const std::string status = attribute(tag, "status");
-    CtestCounts& c = by_exe[executable_of(attribute(tag, "name"))];
+    const std::string name = attribute(tag, "name");
+    if (name.rfind("on_target:", 0) == 0) {
+      const auto close = xml.find("</testcase>", end);
+      const auto out = xml.find("<system-out>", end);
+      std::string output;
+      if (out != std::string::npos && out < close) {
+        const auto body = out + std::string("<system-out>").size();
+        const auto stop = xml.find("</system-out>", body);
+        if (stop != std::string::npos) output = xml_unescape(xml.substr(body, stop - body));
+      }
+      on_target.push_back({name, status, last_counts_line(output)});
+    }
+    CtestCounts& c = by_exe[executable_of(name)];
     if (status == "fail") {
       ++c.failed;
     } else if (status == "run") {
@@ -556,6 +593,7 @@ struct Report {
   std::map<std::string, SuiteRow> suites;
   std::map<std::string, std::string> seeds;
   std::vector<json> failures;
+  std::vector<std::pair<std::string, OnTargetRun>> on_target;  // run label, test
   Coverage coverage;
   std::vector<Comparison> bench;
   std::map<std::string, std::string> bench_labels;
@@ -585,6 +623,12 @@ std::string suite_status(const SuiteRow& r) {
 }
 
 std::string run_name(const std::string& label) { return label.empty() ? "release" : label; }
+
+std::string on_target_status(const OnTargetRun& t) {
+  if (t.status == "run") return "pass";
+  if (t.status == "fail") return "FAIL";
+  return t.counts.rfind("SKIPPED", 0) == 0 ? "skipped" : "not run";
+}
 
 // One run of one executable in a few words; with_status adds "pass" / "FAIL" in front.
 std::string run_cell(const SuiteRow& r, bool with_status) {
@@ -649,6 +693,14 @@ void write_markdown(const Report& rep, const std::string& file) {
       if (it != per_run.end() && seed.empty()) seed = it->second.seed;
     }
     o << " " << md_cell(seed) << " |\n";
+  }
+  if (!rep.on_target.empty()) {
+    o << "\n## On the emulated cores\n\nThe on-target tests' case counts, from the last counts line of each "
+         "test's output in the JUnit file (-: the test prints none).\n\n| test | run | status | counts |\n|---|---|---|---|\n";
+    for (const auto& [label, t] : rep.on_target) {
+      o << "| " << md_cell(t.test, true) << " | " << md_cell(run_name(label)) << " | " << on_target_status(t)
+        << " | " << md_cell(t.counts.empty() ? "-" : t.counts) << " |\n";
+    }
   }
   o << "\n## Failures\n\n";
   if (rep.failures.empty() && rep.ctest_failures == 0) o << "none\n";
@@ -803,6 +855,19 @@ void write_html(const Report& rep, const std::string& file) {
   }
   o << "</table>\n<p class=\"muted\">ctest: tests passed / ctest tests of the executable (from the JUnit file); "
        "gtest: results of the tests' own records (skipped: golden cases of the other rounding build).</p>\n";
+
+  if (!rep.on_target.empty()) {
+    o << "<h2>On the emulated cores</h2>\n<table><tr><th>test</th><th>run</th><th>status</th><th>counts</th></tr>\n";
+    for (const auto& [label, t] : rep.on_target) {
+      const std::string status = on_target_status(t);
+      o << "<tr" << (status == "FAIL" ? " class=\"fail\"" : "") << "><td><code>" << html_escape(t.test)
+        << "</code></td><td>" << html_escape(run_name(label)) << "</td><td class=\""
+        << (status == "FAIL" ? "fail" : "pass") << "\">" << status << "</td><td>"
+        << html_escape(t.counts.empty() ? "-" : t.counts) << "</td></tr>\n";
+    }
+    o << "</table>\n<p class=\"muted\">The last counts line of each on-target test's output (JUnit file); "
+         "-: the test prints none.</p>\n";
+  }
 
   o << "<h2>Failures</h2>\n";
   if (rep.failures.empty() && rep.ctest_failures == 0) o << "<p>none</p>\n";
@@ -1109,7 +1174,8 @@ int main(int argc, char** argv) {
       }
     }
     if (!run.junit.empty()) {
-      run.junit_read = read_ctest_junit(run.junit, run.ctest_by_exe);
+      run.junit_read = read_ctest_junit(run.junit, run.ctest_by_exe, run.on_target);
+      for (const auto& t : run.on_target) rep.on_target.emplace_back(run.label, t);
       for (const auto& [exe, counts] : run.ctest_by_exe) {
         SuiteRow& row = rep.suites[display_suite(exe, run.label)];
         row.ctest = counts;

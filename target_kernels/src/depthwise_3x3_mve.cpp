@@ -1,5 +1,5 @@
-// Helium depthwise 3x3 (multiplier 1, dilation 1), any stride; at horizontal stride 2 the
-// caller runs depthwise_3x3_s2_mve.cpp instead (groups of two rows by two columns).
+// Helium depthwise 3x3 (multiplier 1, dilation 1), any stride but 2 along W: that one is
+// depthwise_3x3_s2_mve.cpp's (groups of two rows by two columns), which the caller runs first.
 // VMLADAVA reduces 16 int8 products into a
 // 32-bit scalar per instruction, but a depthwise output sums over its 9 taps, which are
 // scattered across the NHWC input. So, per block of 16 channels and per tile of output pixels
@@ -121,9 +121,9 @@ inline int32_t window_dot(uint32x4_t columns, int8x16_t w) {
 // Channels first .. last - 1 of the tile, all with the same kind of requantization (L > 0 or
 // not, R > 0 or not), so the pixel loop has no branch. Not inlined: on its own the loop keeps
 // every constant in a register. kStep: bytes between consecutive windows (64 * stride) as
-// gather immediates, for strides 1 and 2, whose buffer has room for the windows of up to 3
-// pixels past the tile (computed, never stored); 0: any stride, with a register step and no
-// read past the tile.
+// gather immediates, for stride 1, whose buffer has room for the windows of up to 3 pixels past
+// the tile (computed, never stored); 0: any other stride, with a register step and no read
+// past the tile.
 template <int kStep, bool kLeft, bool kRight>
 __attribute__((noinline)) void run_channels(const TileRun& t, int32_t first, int32_t last,
                                             const ChannelTerms& terms, ptrdiff_t step) {
@@ -241,7 +241,7 @@ inline void pixels_of_block(uint32x4_t columns, int8_t* out, int32_t count, cons
 // channel of the block. A channel then costs a few loads per run (its weights and terms)
 // instead of a loop set-up per tile, which wins on the short rows of a tile (at most 30
 // pixels). The last run takes only the pixels left (1..7), so no window past the tile is
-// read or computed. Strides 1 and 2 (gather immediates of 3 kStep at most).
+// read or computed. Stride 1 (gather immediates of 3 kStep at most).
 template <int kStep, bool kLeft, bool kRight>
 __attribute__((noinline)) void run_pixels(const TileRun& t, int32_t count,
                                           const ChannelTerms& terms) {
@@ -330,8 +330,8 @@ bool depthwise_3x3_mve(const DepthwiseJob& job) {
   const ptrdiff_t step = static_cast<ptrdiff_t>(kColumnBytes) * stride_w;
   ChannelTerms terms;
   // A spare column for the fourth word of the last window, and room for the windows of the
-  // (discarded) pixels that round a tile up to a multiple of 4 at strides 1 and 2.
-  alignas(8) int8_t buffer[(kMaxCols + 1 + 3 * 2) * kColumnBytes];
+  // (discarded) pixels that round a tile up to a multiple of 4 at stride 1.
+  alignas(8) int8_t buffer[(kMaxCols + 1 + 3) * kColumnBytes];
   memset(buffer, 0, sizeof buffer);
   TileRun t;
   t.channels = channels;
@@ -357,7 +357,6 @@ bool depthwise_3x3_mve(const DepthwiseJob& job) {
           __asm__ volatile("" ::: "memory");
           t.out = job.output + pixel_offset(s.output, n, oh, ow0) + c0;
           if (stride_w == 1) run_tile<kColumnBytes>(t, count, terms, step);
-          else if (stride_w == 2) run_tile<2 * kColumnBytes>(t, count, terms, step);
           else run_tile<0>(t, count, terms, step);
         }
       }

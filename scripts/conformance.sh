@@ -16,9 +16,12 @@ mkdir -p "$results"
 status=0
 CONFORMANCE_RESULTS_DIR="$results" CONFORMANCE_COUNTEREXAMPLE_DIR="$build/counterexamples" \
   ctest --test-dir "$build" -L conformance --parallel "$(nproc)" --output-on-failure \
+        --test-output-size-passed 16384 --test-output-truncation middle \
         --output-junit "$results/ctest-junit.xml" || status=$?
 
 failed_log="$build/Testing/Temporary/LastTestsFailed.log"
 [ $status -ne 0 ] || failed_log=/dev/null
-"$build/tools/conformance_summary" "$results" --ctest-failed "$failed_log" --build-dir "$build" || true
+# The JUnit file gives the on-target tests' case counts (they write no records of their own).
+"$build/tools/conformance_summary" "$results" --ctest-failed "$failed_log" --build-dir "$build" \
+  --junit "$results/ctest-junit.xml" || true
 exit $status

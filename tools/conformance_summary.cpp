@@ -1234,6 +1234,15 @@ int main(int argc, char** argv) {
     std::cout << "\n";
   }
 
+  if (!rep.on_target.empty()) {
+    std::cout << "on the emulated cores (last counts line of each on-target test):\n";
+    for (const auto& [label, t] : rep.on_target) {
+      if (t.counts.empty() && t.status == "run") continue;  // a pack writer, a smoke test
+      std::cout << "  " << t.test << (label.empty() ? "" : " [" + label + "]") << ": " << on_target_status(t)
+                << (t.counts.empty() ? "" : ", " + t.counts) << "\n";
+    }
+  }
+
   if (!bench_files.empty()) {
     rep.bench_given = true;
     const auto metrics = bench_metrics(bench_files, rep.bench_errors, rep.bench_labels);

@@ -5,12 +5,14 @@
 # is reported as failed with its replay command, and a new QEMU process goes on from case N+1.
 #   run_isolated.sh --board BOARD [--case-timeout SECONDS] IMAGE PACK [image options...]
 # CONFORMANCE_CASE_TIMEOUT_S sets the default time limit (30 s). The image's own lines are
-# passed through; at the end "isolated: P passed, F failed (C crashed, H hung) in B QEMU runs".
+# passed through; at the end "isolated: P passed, F failed (C crashed, H hung) in B QEMU runs",
+# followed by ", U unsupported, I invalid: not compared" when the image marked such cases
+# ("@unsupported N", "@invalid N" after a case's "@case N": the CMSIS-NN runner does).
 # Exit status: 0 when nothing failed, else the failure count clamped to 1..255; 2 on misuse.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-launcher=$here/qemu_launcher.sh
+launcher=${RUN_ISOLATED_LAUNCHER:-$here/qemu_launcher.sh}  # a stub in the driver's own test
 board="" timeout=${CONFORMANCE_CASE_TIMEOUT_S:-30}
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -32,10 +34,10 @@ for arg in "$@"; do
   fi
 done
 
-from=0 passed=0 failed=0 crashed=0 hung=0 runs=0
+from=0 passed=0 failed=0 crashed=0 hung=0 runs=0 unsupported=0 invalid=0
 while :; do
   runs=$((runs + 1))
-  current="" summary="" timed_out=0 started=0 failed_here=0
+  current="" summary="" timed_out=0 started=0 failed_here=0 not_compared_here=0
   coproc QEMU { exec "$launcher" --board "$board" "$image" "$pack" --from "$from" --progress "$@" 2>&1; }
   qemu_pid=$QEMU_PID
   # bash unsets QEMU when the process ends; a copy of the descriptor outlives it.
@@ -45,6 +47,11 @@ while :; do
       if [[ "$line" =~ ^@case\ ([0-9]+)$ ]]; then
         current=${BASH_REMATCH[1]}
         started=$((started + 1))
+        continue
+      fi
+      if [[ "$line" =~ ^@(unsupported|invalid)\ [0-9]+$ ]]; then
+        not_compared_here=$((not_compared_here + 1))
+        if [[ ${BASH_REMATCH[1]} == unsupported ]]; then unsupported=$((unsupported + 1)); else invalid=$((invalid + 1)); fi
         continue
       fi
       printf '%s\n' "$line"
@@ -77,7 +84,7 @@ while :; do
     fi
     echo "  target replay: $replay"
     # The batch printed no summary: the cases it finished before this one count here.
-    passed=$((passed + started - 1 - failed_here))
+    passed=$((passed + started - 1 - failed_here - not_compared_here))
     failed=$((failed + failed_here + 1))
     from=$((current + 1))
     continue
@@ -93,7 +100,9 @@ while :; do
   break
 done
 
-echo "isolated: $passed passed, $failed failed ($crashed crashed, $hung hung) in $runs QEMU runs"
+not_compared=""
+[[ $((unsupported + invalid)) -eq 0 ]] || not_compared=", $unsupported unsupported, $invalid invalid: not compared"
+echo "isolated: $passed passed, $failed failed ($crashed crashed, $hung hung) in $runs QEMU runs$not_compared"
 if [[ $failed -eq 0 ]]; then exit 0; fi
 if [[ $failed -gt 255 ]]; then exit 255; fi
 exit "$failed"

@@ -804,7 +804,7 @@ tr.fail td { background: #fdedec; }
 td.fail { color: #c0392b; font-weight: bold; } td.pass { color: #1e8449; }
 table.cov { font-size: 11.5px; } table.cov th, table.cov td { padding: 2px 4px; }
 table.cov th.dim { text-align: center; background: #e5e8ec; }
-table.cov td:first-child code { white-space: nowrap; word-break: normal; }
+table.cov td:first-child code, table.ot td:first-child code { white-space: nowrap; word-break: normal; }
 pre { background: #f6f8fa; border: 1px solid #ddd; padding: 8px; font-size: 12px; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
 code { background: #f3f3f3; padding: 1px 3px; font-size: 12px; word-break: break-all; }
 ul.notes { list-style: none; padding: 0; margin: 8px 0; } ul.notes li { margin: 2px 0; }
@@ -857,7 +857,7 @@ void write_html(const Report& rep, const std::string& file) {
        "gtest: results of the tests' own records (skipped: golden cases of the other rounding build).</p>\n";
 
   if (!rep.on_target.empty()) {
-    o << "<h2>On the emulated cores</h2>\n<table><tr><th>test</th><th>run</th><th>status</th><th>counts</th></tr>\n";
+    o << "<h2>On the emulated cores</h2>\n<table class=\"ot\"><tr><th>test</th><th>run</th><th>status</th><th>counts</th></tr>\n";
     for (const auto& [label, t] : rep.on_target) {
       const std::string status = on_target_status(t);
       o << "<tr" << (status == "FAIL" ? " class=\"fail\"" : "") << "><td><code>" << html_escape(t.test)

@@ -136,7 +136,6 @@ struct Run {
   std::string dir, ctest_failed, build_dir = ".", junit;
   bool junit_read = false;
   std::map<std::string, CtestCounts> ctest_by_exe;  // from the JUnit file
-  std::vector<OnTargetRun> on_target;               // from the JUnit file
 };
 
 struct SuiteRow {
@@ -1174,8 +1173,9 @@ int main(int argc, char** argv) {
       }
     }
     if (!run.junit.empty()) {
-      run.junit_read = read_ctest_junit(run.junit, run.ctest_by_exe, run.on_target);
-      for (const auto& t : run.on_target) rep.on_target.emplace_back(run.label, t);
+      std::vector<OnTargetRun> on_target;
+      run.junit_read = read_ctest_junit(run.junit, run.ctest_by_exe, on_target);
+      for (const auto& t : on_target) rep.on_target.emplace_back(run.label, t);
       for (const auto& [exe, counts] : run.ctest_by_exe) {
         SuiteRow& row = rep.suites[display_suite(exe, run.label)];
         row.ctest = counts;

@@ -56,6 +56,10 @@ bool selected(const ReplayOptions& options, uint32_t index) {
   return static_cast<long>(index) >= options.from;
 }
 
+void after_case_not_compared(const ReplayOptions& options, uint32_t index, const char* why) {
+  if (options.progress) printf("@%s %lu\n", why, static_cast<unsigned long>(index));
+}
+
 bool whole_pack(const ReplayOptions& options) { return options.only_case < 0 && options.from == 0; }
 
 void print_empty_selection(const char* image, const ReplayOptions& options, uint32_t case_count) {

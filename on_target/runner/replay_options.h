@@ -4,7 +4,9 @@
 // --from N      cases N and later: the isolation driver (on_target/cmake/run_isolated.sh)
 //               restarts the image there after a crash or a hang
 // --progress    prints "@case N" before case N, so the driver knows which case was running
-//               when the image faulted or stopped making progress
+//               when the image faulted or stopped making progress, and "@unsupported N" or
+//               "@invalid N" after a case that was not compared, so the driver does not count
+//               it as passed when the batch later crashes
 // --fault-at N, --hang-at N
 //               plant a fault (an undefined instruction) or an endless loop at case N, to test
 //               the driver on any image; never used otherwise
@@ -31,6 +33,10 @@ bool selected(const ReplayOptions& options, uint32_t index);
 
 // Called just before case `index` runs: the progress marker and any planted fault or hang.
 void before_case(const ReplayOptions& options, uint32_t index);
+
+// Called after case `index` when it was not compared (`why`: "unsupported" or "invalid"): its
+// progress marker.
+void after_case_not_compared(const ReplayOptions& options, uint32_t index, const char* why);
 
 // The options' usage line, for error messages.
 const char* replay_usage();

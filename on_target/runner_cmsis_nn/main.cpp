@@ -54,14 +54,8 @@ int main(int argc, char** argv) {
     runner::before_case(options, c.index);
     const runner::CaseResult result = cases.run(c);
     ++counts[static_cast<int>(result)];
-    // The isolation driver counts the cases of a batch that crashed from the progress markers;
-    // these say which of them were not compared, so they are not counted as passed.
-    const bool not_compared =
-        result == runner::CaseResult::unsupported || result == runner::CaseResult::invalid;
-    if (options.progress && not_compared) {
-      printf("@%s %lu\n", result == runner::CaseResult::unsupported ? "unsupported" : "invalid",
-             static_cast<unsigned long>(c.index));
-    }
+    if (result == runner::CaseResult::unsupported) runner::after_case_not_compared(options, c.index, "unsupported");
+    if (result == runner::CaseResult::invalid) runner::after_case_not_compared(options, c.index, "invalid");
   }
   unsigned long failed = counts[static_cast<int>(runner::CaseResult::failed)];
   const unsigned long passed = counts[static_cast<int>(runner::CaseResult::passed)];
